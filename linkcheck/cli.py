@@ -1,0 +1,393 @@
+"""The command line: click options → Config → run → exit code. The only module importing click.
+
+Every error a user can cause ends as one line on stderr (``linkcheck: error: …``) and exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .config import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_FORMATS,
+    DEFAULT_OUTPUT,
+    DEFAULT_PER_HOST,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TITLE_THRESHOLD,
+    DEFAULT_USER_AGENT,
+    Config,
+    compile_regex,
+    DEFAULT_CACHE,
+    parse_accept,
+    parse_duration,
+    parse_header,
+    parse_remap,
+    parse_resolve,
+)
+from .errors import LinkcheckError, UsageError
+from .models import Report, Verdict
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMAT_NAMES = ("json", "markdown", "md", "html", "junit", "xml", "sarif", "csv")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    from .progress import sanitize
+
+    click.echo(f"linkcheck: error: {sanitize(message.splitlines()[0] if message else 'failed')}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns every usage or run error into one line on stderr, never a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+        extra.pop("standalone_mode", None)
+        try:
+            rv = super().main(args, prog_name or "linkcheck", standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see 'linkcheck {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
+            _fail(exc.format_message() + hint)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            click.echo("linkcheck: interrupted", err=True)
+            sys.exit(130)
+        except LinkcheckError as exc:
+            _fail(str(exc), exc.exit_code)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="linkcheck")
+def cli() -> None:
+    """Check the links and citations in documents.
+
+    \b
+    Example:
+        linkcheck check seeds/eu-japan-summit-2022.txt
+        linkcheck extract README.md --format json
+    """
+
+
+def _network_options(fn: F) -> F:
+    """Options shared by every command that may fetch (document URLs, checks)."""
+    options = [
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+                     metavar="SECONDS", help="Limit for one request, connect to last byte read."),
+        click.option("--resolve", "resolve", multiple=True, metavar="HOST:PORT:ADDRESS[:PORT]",
+                     help="Connect to ADDRESS for HOST:PORT, keep Host and SNI (like curl). Repeatable."),
+        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Extra trusted CA certificates (PEM)."),
+        click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=False, metavar="TEXT",
+                     help="User-Agent header (default: linkcheck/VERSION)."),
+        click.option("--header", "headers", multiple=True, metavar="'Name: value'",
+                     help="Extra request header, sent to the link's own host only. Repeatable."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _report_options(fn: F) -> F:
+    options = [
+        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
+                     show_default=True, help="Folder the reports are written to (created if missing)."),
+        click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+                     help="Report format, repeatable: json, markdown, html, junit, sarif, csv. [default: json, markdown]"),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _load_config_defaults(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Eager ``--config``: settings from a config file become option defaults (the command line wins)."""
+    from .config import find_config_file, load_config_table
+    from .errors import ConfigError
+
+    if value is not None and not value.is_file():
+        raise UsageError(f"--config: {value}: no such file")
+    path = value or find_config_file(Path.cwd())
+    if path is None:
+        return
+    names: dict[str, str] = {}
+    for option in ctx.command.params:
+        if isinstance(option, click.Option) and option.name and option.expose_value:
+            for opt in option.opts:
+                if opt.startswith("--"):
+                    names[opt[2:].replace("-", "_")] = option.name
+    defaults: dict[str, Any] = {}
+    for key, val in load_config_table(path).items():
+        name = names.get(key.replace("-", "_"))
+        if name is None:
+            raise ConfigError(f"{path}: unknown key {key!r} in linkcheck settings")
+        defaults[name] = list(val) if isinstance(val, list | tuple) else val
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+
+
+def _parse_verdicts(text: str) -> frozenset[Verdict]:
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    try:
+        return frozenset(Verdict(n) for n in names)
+    except ValueError:
+        valid = ", ".join(v.value for v in Verdict)
+        raise UsageError(f"--fail-on: {text!r} is not a list of verdicts ({valid})") from None
+
+
+def _build_config(**opts: Any) -> Config:
+    return Config(
+        concurrency=opts.get("concurrency", DEFAULT_CONCURRENCY),
+        per_host=opts.get("per_host", DEFAULT_PER_HOST),
+        timeout=opts["timeout"],
+        retries=opts.get("retries", DEFAULT_RETRIES),
+        accept=parse_accept(opts["accept"]) if opts.get("accept") else Config().accept,
+        include=tuple(compile_regex(p, "--include") for p in opts.get("include", ())),
+        exclude=tuple(compile_regex(p, "--exclude") for p in opts.get("exclude", ())),
+        remap=tuple(parse_remap(r) for r in opts.get("remap", ())),
+        resolve=parse_resolve(opts.get("resolve", ())),
+        ca_bundle=opts.get("ca_bundle"),
+        title_threshold=opts.get("title_threshold", DEFAULT_TITLE_THRESHOLD),
+        user_agent=opts["user_agent"],
+        headers=tuple(parse_header(h) for h in opts.get("headers", ())),
+        check_fragments=opts.get("check_fragments", True),
+        exclude_private=opts.get("exclude_private", False) or opts.get("exclude_all_private", False),
+        exclude_loopback=opts.get("exclude_loopback", False) or opts.get("exclude_all_private", False),
+        exclude_link_local=opts.get("exclude_link_local", False) or opts.get("exclude_all_private", False),
+    )
+
+
+def _stdin_if_needed(sources: Sequence[str]) -> Any:
+    return sys.stdin.buffer if "-" in sources else None
+
+
+def _formats(formats: Sequence[str]) -> list[str]:
+    aliases = {"md": "markdown", "xml": "junit"}
+    chosen = [aliases.get(f.lower(), f.lower()) for f in formats] or list(DEFAULT_FORMATS)
+    return list(dict.fromkeys(chosen))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@_report_options
+@click.option("--expect", "expect_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Expected-sources manifest (TOML).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Most requests in flight at once.")
+@click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
+              help="Most requests in flight to one host.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=DEFAULT_RETRIES, show_default=True,
+              help="Retries of a transient failure (timeout, reset, 429, 502, 503, 504).")
+@click.option("--accept", default="200..299", show_default=True, metavar="CODES",
+              help="Status codes that count as alive, e.g. 200..299,403.")
+@click.option("--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX. Repeatable.")
+@click.option("--include", multiple=True, metavar="REGEX", help="Check only URLs matching REGEX. Repeatable.")
+@click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", help="Rewrite a URL before it is checked.")
+@click.option("--title-threshold", type=click.FloatRange(0, 100), default=DEFAULT_TITLE_THRESHOLD,
+              show_default=True, help="Lowest similarity score (0..100) that counts as a title match.")
+@click.option("--fail-on", metavar="VERDICT[,…]", help="Verdicts that make exit 1 (default: the failing ones).")
+@click.option("--check-fragments/--no-check-fragments", default=True, show_default=True,
+              help="Check that #fragment anchors exist in HTML pages.")
+@click.option("--exclude-private", is_flag=True, help="Refuse targets on private addresses (10/8, 192.168/16 …).")
+@click.option("--exclude-loopback", is_flag=True, help="Refuse targets on loopback addresses (127/8, ::1).")
+@click.option("--exclude-link-local", is_flag=True, help="Refuse link-local targets (169.254/16, fe80::/10).")
+@click.option("--exclude-all-private", is_flag=True, help="All three above: for untrusted input.")
+@click.option("--cache", "cache_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Result cache (SQLite) [default: .linkcheck-cache.sqlite].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--max-cache-age", default="1d", show_default=True, metavar="DURATION",
+              help="Reuse cached results younger than this (e.g. 12h, 1d).")
+@_network_options
+@click.option("--progress/--no-progress", default=None, help="Progress display on stderr [default: on a terminal].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), is_eager=True,
+              expose_value=False, callback=_load_config_defaults,
+              help="Settings file [default: nearest linkcheck.toml or pyproject.toml [tool.linkcheck]].")
+def check(sources: tuple[str, ...], **opts: Any) -> int:
+    """Extract the links of SOURCE documents, check them, compare titles and write reports.
+
+    SOURCE is a file (.txt, .md, .html, .pdf; others read as text), a directory, an http(s) URL,
+    or - for standard input.
+
+    \b
+    Exit status: 0 all good, 1 a failing verdict, 2 bad usage or unreadable input.
+    Example:
+        linkcheck check seeds/eu-japan-summit-2022.txt --expect seeds/eu-japan-summit-2022.expected.toml
+    """
+    from .manifest import load_manifest
+    from .progress import Progress
+    from .report import write_reports
+    from .run import RunState, run
+
+    config = _build_config(**opts)
+    formats = _formats(opts["formats"])
+    fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") else None
+    expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
+    max_cache_age = parse_duration(opts["max_cache_age"])
+    cache = None
+    if not opts["no_cache"]:
+        from .cache import Cache
+
+        cache = Cache(opts["cache_file"] or DEFAULT_CACHE)
+        for warning in cache.warnings:
+            click.echo(f"linkcheck: warning: {warning}", err=True)
+    show = opts["progress"] if opts["progress"] is not None else sys.stderr.isatty()
+    progress = Progress(sys.stderr, enabled=show)
+    state = RunState()
+    try:
+        report = run(
+            sources,
+            config,
+            expectations=expectations,
+            stdin=_stdin_if_needed(sources),
+            on_plan=lambda p: progress.start(len(p.targets)),
+            on_result=progress.update,
+            state=state,
+            cache=cache,
+            max_cache_age=max_cache_age,
+        )
+    finally:
+        progress.finish()
+        if cache is not None:
+            cache.close()
+    paths = write_reports(report, opts["output"], formats)
+    _print_summary(report, paths)
+    if state.interrupted_by is not None:
+        click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
+        return EXIT_SIGNAL.get(state.interrupted_by, 130)
+    return EXIT_OK if report.is_success(fail_on) else EXIT_FAILED
+
+
+def _print_summary(report: Report, paths: Sequence[Path]) -> None:
+    from .progress import sanitize
+
+    summary = report.summary()
+    counts = ", ".join(f"{n} {v}" for v, n in summary.items() if v != "total" and n)
+    click.echo(f"linkcheck: {summary['total']} links: {counts or 'none'}", err=True)
+    for result in report.failures():
+        where = result.target.occurrences[0] if result.target.occurrences else None
+        loc = f"{where.source}:{where.line}:{where.column}: " if where else ""
+        detail = result.error or (f"HTTP {result.status}" if result.status else "")
+        if result.title and result.title.match is False:
+            detail = f"title {result.title.found!r} ≠ {result.title.expected!r} ({result.title.score})"
+        click.echo(sanitize(f"  {loc}{result.verdict.value}: {result.url}  {detail}".rstrip()), err=True)
+    for path in paths:
+        click.echo(f"linkcheck: wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="One URL a line, or JSON with every occurrence.")
+@_network_options
+def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
+    """List the links found in SOURCE documents (the links are not checked).
+
+    \b
+    Example:
+        linkcheck extract seeds/eu-japan-summit-2022.txt
+    """
+    import asyncio
+
+    from .run import load_documents, plan
+
+    config = _build_config(**opts)
+    documents = asyncio.run(load_documents(sources, None, stdin=_stdin_if_needed(sources), config=config))
+    groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
+    if fmt == "json":
+        payload = {
+            "links": [
+                {
+                    "url": url,
+                    "occurrences": [
+                        {"source": o.source, "line": o.line, "column": o.column, "text": o.text} for o in occurrences
+                    ],
+                }
+                for url, occurrences in groups
+            ]
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for url, _ in groups:
+            click.echo(url)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Manifest file to write [default: standard output].")
+@click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fill titles with those found in a JSON report (baseline for drift checks).")
+@_network_options
+def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | None, **opts: Any) -> int:
+    """Write an expected-sources manifest (TOML) from the links in SOURCE documents.
+
+    \b
+    Example:
+        linkcheck expect seeds/eu-japan-summit-2022.txt -o seeds/expected.toml
+    """
+    import asyncio
+
+    from .expect import build_manifest
+    from .run import load_documents, plan
+
+    config = _build_config(**opts)
+    documents = asyncio.run(load_documents(sources, None, stdin=_stdin_if_needed(sources), config=config))
+    the_plan = plan(documents, config)
+    report = None
+    if from_report is not None:
+        from .report import load_report
+
+        try:
+            report = load_report(from_report.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"--from-report: {from_report}: not a linkcheck JSON report ({exc})") from None
+    text = build_manifest(the_plan.targets, report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .report.write import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"linkcheck: wrote {output}", err=True)
+    return EXIT_OK
+
+
+@cli.command("report")
+@click.argument("report_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_report_options
+def report_cmd(report_file: Path, output: Path, formats: tuple[str, ...]) -> int:
+    """Re-render a JSON report in other formats.
+
+    \b
+    Example:
+        linkcheck report reports/linkcheck.json -f html -f sarif
+    """
+    from .report import load_report, write_reports
+
+    try:
+        report = load_report(report_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{report_file}: not a linkcheck JSON report ({exc})") from None
+    for path in write_reports(report, output, _formats(formats)):
+        click.echo(f"linkcheck: wrote {path}", err=True)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(argv, prog_name="linkcheck")

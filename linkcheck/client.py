@@ -1,0 +1,876 @@
+"""The HTTP policy in one place: limits, redirects, retries, deadline, byte caps, TLS, addresses.
+
+``Client.fetch(url)`` turns whatever the network does into a ``Fetch`` value: it never raises for
+a refused connection, a slow server, a malformed answer or a decompression bomb. Foreign
+exceptions are translated once, here, to an ``ErrorKind`` and a short human message.
+
+Policy choices, and why:
+
+* Always ``GET``, never ``HEAD``: many servers answer ``HEAD`` wrongly (405, 404, 403, or a
+  different redirect than ``GET``), and titles, fragments and soft-404 signals need the body
+  anyway. Only a prefix of the body is read, so ``GET`` costs little more.
+* Redirects are followed by our own loop (httpx's ``follow_redirects`` stays off) so every hop is
+  recorded, loops and non-http(s) targets are named, and credentials never cross to another
+  origin.
+* One deadline (``config.timeout``) covers each request from connect to the last byte read:
+  httpx's own timeouts are per operation, so a server dripping one byte a second would never
+  trip them.
+* Bodies are decoded here, with an output cap on every decompressor, because a 1 MB gzip or
+  brotli body can expand to gigabytes within one network read.
+* Connections go through a network backend that applies ``--resolve`` (connect to another
+  address, keep Host, SNI and certificate checks on the URL's host) and refuses private,
+  loopback or link-local addresses when the run asks for it, on every hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import random
+import secrets
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Self
+
+import httpcore
+import httpx
+
+from .config import Config
+from .errors import InputError
+from .models import ErrorKind, Fetch, Redirect
+from .urls import invalid_reason, redact, scheme_of
+
+__all__ = [
+    "DEFAULT_BACKOFF_BASE",
+    "DEFAULT_BACKOFF_CAP",
+    "DEFAULT_MAX_DOCUMENT",
+    "DEFAULT_MAX_PDF",
+    "DEFAULT_MAX_PREFIX",
+    "HTML_TYPES",
+    "REDIRECT_STATUSES",
+    "TRANSIENT_STATUSES",
+    "Client",
+]
+
+DEFAULT_MAX_PDF = 1024 * 1024
+"""Most decoded bytes read from a PDF answer: enough for the header, XMP and early metadata."""
+DEFAULT_MAX_PREFIX = 8 * 1024
+"""Most bytes read from any other non-HTML answer (images, video, JSON): the status says enough."""
+DEFAULT_MAX_DOCUMENT = 20 * 2**20
+"""Most bytes of a SOURCE document fetched by URL."""
+DEFAULT_BACKOFF_BASE = 0.25
+"""First retry waits about this long (seconds); each later one twice as long, with jitter."""
+DEFAULT_BACKOFF_CAP = 8.0
+DEFAULT_ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+DEFAULT_ACCEPT_ENCODING = "gzip, deflate, br"
+
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_TEXT_TYPES = frozenset({"application/xml", "text/xml", "text/plain", ""})
+_SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+_END_OF_HTML = b"</html"
+_ENOUGH_HTML = (b"</title", b"</head")
+_TRANSIENT_NETWORK = ("connection reset", "connection closed")
+_PROBE_PREFIX = "/linkcheck-probe-"
+
+
+# --------------------------------------------------------------------------------------------
+# Client
+
+
+class Client:
+    """One shared HTTP client for a run: connection pool, limits and the per-host probe cache.
+
+    Use as ``async with Client(config) as client:``. ``transport`` replaces the network (tests of
+    request building only); by default the transport applies ``--resolve``, ``--ca-bundle`` and
+    address refusal.
+    """
+
+    def __init__(self, config: Config, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._config = config
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(max(1, config.concurrency))
+        self._hosts: dict[str, _HostSlot] = {}
+        self._probes: dict[str, Fetch] = {}
+        self._probe_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Self:
+        transport = self._transport or _make_transport(self._config)
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(self._config.timeout),
+            trust_env=False,
+            headers={
+                "User-Agent": self._config.user_agent,
+                "Accept": DEFAULT_ACCEPT_HEADER,
+                "Accept-Encoding": DEFAULT_ACCEPT_ENCODING,
+                "Accept-Language": "en;q=0.9, *;q=0.5",
+            },
+        )
+        await self._http.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # -- public --------------------------------------------------------------------------------
+
+    async def fetch(
+        self, url: str, *, headers: Mapping[str, str] | None = None, max_body: int | None = None
+    ) -> Fetch:
+        """GET ``url`` following redirects; every failure comes back as a ``Fetch`` with ``error_kind``."""
+        return await self._fetch(url, headers=headers, max_body=max_body, force_cap=None)
+
+    async def fetch_document(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOCUMENT) -> tuple[bytes, str, str]:
+        """Fetch a SOURCE document: ``(body, content-type header, final URL)``.
+
+        Unlike a checked link, a source that cannot be read in full stops the run, so every
+        failure raises ``InputError`` with a one-line reason.
+        """
+        fetch = await self._fetch(url, headers=None, max_body=None, force_cap=max_bytes + 1)
+        shown = _redact(url)
+        if fetch.error_kind is not None:
+            raise InputError(f"cannot fetch {shown}: {fetch.error}")
+        assert fetch.status is not None
+        if not 200 <= fetch.status <= 299:
+            raise InputError(f"cannot fetch {shown}: HTTP {fetch.status}")
+        if len(fetch.body) > max_bytes or not fetch.is_body_complete:
+            raise InputError(f"cannot fetch {shown}: document larger than {max_bytes} bytes")
+        return fetch.body, fetch.header("content-type") or "", fetch.final_url
+
+    async def fetch_probe(self, url: str) -> Fetch:
+        """Fetch a made-up path on ``url``'s origin, once per origin for the whole run.
+
+        Concurrent checks of one site share one probe (a lock per origin), so a soft-404 site
+        costs one extra request, not one per link.
+        """
+        parsed = httpx.URL(url)
+        origin = f"{parsed.scheme}://{parsed.host}:{parsed.port or _default_port(parsed.scheme)}"
+        lock = self._probe_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            cached = self._probes.get(origin)
+            if cached is None:
+                probe_url = str(parsed.copy_with(path=_PROBE_PREFIX + secrets.token_hex(8), query=None, fragment=None))
+                cached = await self.fetch(probe_url)
+                self._probes[origin] = cached
+            return cached
+
+    # -- redirects -----------------------------------------------------------------------------
+
+    async def _fetch(
+        self, url: str, *, headers: Mapping[str, str] | None, max_body: int | None, force_cap: int | None
+    ) -> Fetch:
+        started = time.monotonic()
+        state = _Chain(url=url, started=started)
+        request_headers = {**dict(self._config.headers), **dict(headers or {})}
+        user_header_names = {name.lower() for name, _ in self._config.headers}
+        try:
+            current = _to_url(url)
+        except _Failure as failure:
+            return state.failed(url, failure.kind, failure.message)
+        if current.scheme not in ("http", "https"):
+            return state.failed(url, ErrorKind.INVALID_URL, f"unsupported scheme {current.scheme!r}")
+        fragment = current.fragment
+        current = current.copy_with(fragment=None)
+        visits: dict[str, int] = {str(current): 1}
+        while True:
+            answer = await self._request_with_retries(current, request_headers, max_body, force_cap)
+            state.attempts += answer.attempts - 1
+            shown = _with_fragment(current, fragment)
+            if answer.error_kind is not None:
+                return state.failed(shown, answer.error_kind, answer.error, answer)
+            assert answer.status is not None
+            location = answer.header("location")
+            if answer.status not in REDIRECT_STATUSES or not location:
+                return state.finished(shown, answer)
+            state.redirects.append(Redirect(url=_redact(shown), status=answer.status))
+            if len(state.redirects) > self._config.max_redirects:
+                message = f"more than {self._config.max_redirects} redirects"
+                return state.failed(shown, ErrorKind.TOO_MANY_REDIRECTS, message, answer)
+            try:
+                target = current.join(location.strip())
+            except (httpx.InvalidURL, ValueError, UnicodeError):
+                return state.failed(shown, ErrorKind.BAD_REDIRECT, f"unparseable Location {location!r}", answer)
+            if target.scheme not in ("http", "https"):
+                message = f"redirect to unsupported scheme {target.scheme or location!r}"
+                return state.failed(shown, ErrorKind.BAD_REDIRECT, message, answer)
+            if target.fragment:
+                fragment = target.fragment
+            key = str(target.copy_with(fragment=None))
+            visits[key] = visits.get(key, 0) + 1
+            if visits[key] > 2:  # a third visit: a loop, even allowing one Set-Cookie bounce
+                return state.failed(shown, ErrorKind.REDIRECT_LOOP, f"redirect loop at {_redact(key)}", answer)
+            if _origin(target) != _origin(current):
+                request_headers = {
+                    name: value
+                    for name, value in request_headers.items()
+                    if name.lower() not in _SENSITIVE_HEADERS and name.lower() not in user_header_names
+                }
+                target = target.copy_with(username=None, password=None)
+            current = target.copy_with(fragment=None)
+
+    # -- retries -------------------------------------------------------------------------------
+
+    async def _request_with_retries(
+        self, url: httpx.URL, headers: Mapping[str, str], max_body: int | None, force_cap: int | None
+    ) -> _Answer:
+        host = self._host(url)
+        attempt = 0
+        while True:
+            answer = await self._request_once(url, headers, max_body, force_cap, host)
+            attempt += 1
+            answer.attempts = attempt
+            transient = answer.is_transient or answer.status in TRANSIENT_STATUSES
+            if answer.status == 429:
+                host.penalise(self._retry_delay(answer, attempt))
+            elif answer.status is not None and answer.status < 400:
+                host.recover(self._config.per_host)
+            if not transient or attempt > self._config.retries:
+                return answer
+            await asyncio.sleep(self._retry_delay(answer, attempt))
+
+    def _retry_delay(self, answer: _Answer, attempt: int) -> float:
+        """``Retry-After`` when the server gave one (capped), else exponential backoff with jitter."""
+        advised = _parse_retry_after(answer.header("retry-after"))
+        if advised is not None:
+            return min(advised, self._config.max_retry_after)
+        backoff: float = min(DEFAULT_BACKOFF_CAP, DEFAULT_BACKOFF_BASE * 2.0 ** (attempt - 1))
+        return backoff * (0.5 + random.random() / 2)
+
+    def _host(self, url: httpx.URL) -> _HostSlot:
+        key = url.host.lower()
+        slot = self._hosts.get(key)
+        if slot is None:
+            slot = self._hosts[key] = _HostSlot(limit=max(1, self._config.per_host))
+        return slot
+
+    # -- one request ---------------------------------------------------------------------------
+
+    async def _request_once(
+        self,
+        url: httpx.URL,
+        headers: Mapping[str, str],
+        max_body: int | None,
+        force_cap: int | None,
+        host: _HostSlot,
+    ) -> _Answer:
+        """One GET under the limits and one deadline; a failure is an ``_Answer`` with ``error_kind``."""
+        assert self._http is not None, "use Client as an async context manager"
+        answer = _Answer()
+        async with host, self._global:
+            try:
+                async with asyncio.timeout(self._config.timeout):
+                    await self._exchange(url, headers, max_body, force_cap, answer)
+            except (TimeoutError, httpx.TimeoutException) as exc:
+                if answer.status is not None and answer.has_enough:
+                    return answer
+                answer.fail(ErrorKind.TIMEOUT, _timeout_message(exc, answer, self._config.timeout))
+            except Exception as exc:  # noqa: BLE001 - the boundary: everything becomes a value
+                kind, message = _classify(exc)
+                if answer.status is not None and answer.has_enough and kind is ErrorKind.NETWORK:
+                    return answer
+                answer.fail(kind, message)
+        return answer
+
+    async def _exchange(
+        self,
+        url: httpx.URL,
+        headers: Mapping[str, str],
+        max_body: int | None,
+        force_cap: int | None,
+        answer: _Answer,
+    ) -> None:
+        """Send the request and read a capped, decoded body prefix into ``answer`` as it arrives."""
+        assert self._http is not None
+        async with self._http.stream("GET", url, headers=dict(headers)) as response:
+            answer.status = response.status_code
+            answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
+                                   for k, v in response.headers.raw)
+            if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                return
+            content_type = answer.content_type
+            answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
+            cap = force_cap if force_cap is not None else _cap_for(content_type, max_body or self._config.max_body)
+            decoder = _decoder_for(response.headers.get("content-encoding", ""))
+            async for raw in response.aiter_raw():
+                room = cap - len(answer.body)
+                chunk = decoder.decode(raw, room)
+                answer.add(chunk)
+                if answer.is_html and answer.saw_end_of_html:
+                    answer.is_complete = True  # the document is whole; trailing bytes are noise
+                    return
+                if len(answer.body) >= cap:
+                    return
+            answer.add(decoder.flush(cap - len(answer.body)))
+            answer.is_complete = True
+
+
+# --------------------------------------------------------------------------------------------
+# Per-fetch state
+
+
+@dataclass
+class _Answer:
+    """What one request produced so far; filled while reading so a deadline keeps the prefix."""
+
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytearray = field(default_factory=bytearray)
+    is_complete: bool = False
+    is_html: bool = False
+    saw_end_of_html: bool = False
+    error_kind: ErrorKind | None = None
+    error: str | None = None
+    attempts: int = 1
+    _tail: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
+
+    @property
+    def has_enough(self) -> bool:
+        """Is the prefix read so far enough to judge the page (title read, or not HTML at all)?"""
+        if not self.is_html:
+            return True
+        lowered = bytes(self.body).lower()
+        return any(marker in lowered for marker in _ENOUGH_HTML)
+
+    def add(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.body += chunk
+        window = (self._tail + chunk).lower()
+        if _END_OF_HTML in window:
+            self.saw_end_of_html = True
+        self._tail = window[-len(_END_OF_HTML):]
+
+    def fail(self, kind: ErrorKind, message: str) -> None:
+        self.error_kind = kind
+        self.error = message
+
+    @property
+    def is_transient(self) -> bool:
+        """Worth another attempt: a timeout or a dropped connection, not a refusal or a DNS failure."""
+        if self.error_kind is ErrorKind.TIMEOUT:
+            return True
+        return self.error_kind is ErrorKind.NETWORK and (self.error or "").startswith(_TRANSIENT_NETWORK)
+
+
+@dataclass
+class _Chain:
+    """The redirect chain of one fetch, turned into the final ``Fetch``."""
+
+    url: str
+    started: float
+    redirects: list[Redirect] = field(default_factory=list)
+    attempts: int = 1
+
+    def _elapsed(self) -> int:
+        return int((time.monotonic() - self.started) * 1000)
+
+    def failed(self, final_url: str, kind: ErrorKind, message: str | None, answer: _Answer | None = None) -> Fetch:
+        return Fetch(
+            url=self.url,
+            final_url=final_url,
+            status=answer.status if answer is not None else None,
+            headers=answer.headers if answer is not None else (),
+            redirects=tuple(self.redirects),
+            error_kind=kind,
+            error=_redact(message or kind.value),
+            elapsed_ms=self._elapsed(),
+            attempts=self.attempts,
+        )
+
+    def finished(self, final_url: str, answer: _Answer) -> Fetch:
+        return Fetch(
+            url=self.url,
+            final_url=final_url,
+            status=answer.status,
+            headers=answer.headers,
+            body=bytes(answer.body),
+            is_body_complete=answer.is_complete,
+            redirects=tuple(self.redirects),
+            elapsed_ms=self._elapsed(),
+            attempts=self.attempts,
+        )
+
+
+class _Failure(Exception):
+    def __init__(self, kind: ErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+# --------------------------------------------------------------------------------------------
+# Per-host limits and 429 back-off
+
+
+class _HostSlot:
+    """A per-host limit that shrinks when the host answers 429 and waits out its ``Retry-After``.
+
+    Only the host that asks for less gets less: other hosts keep their own slots.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+        self.not_before = 0.0
+        self._changed = asyncio.Condition()
+
+    async def __aenter__(self) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.in_flight < self.limit)
+            self.in_flight += 1
+        wait = self.not_before - time.monotonic()
+        if wait > 0:
+            try:
+                await asyncio.sleep(wait)
+            except BaseException:
+                await self._release()
+                raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._release()
+
+    async def _release(self) -> None:
+        async with self._changed:
+            self.in_flight -= 1
+            self._changed.notify_all()
+
+    def penalise(self, delay: float) -> None:
+        """Halve the host's limit and hold its next requests back by ``delay`` seconds."""
+        self.limit = max(1, self.limit // 2)
+        self.not_before = max(self.not_before, time.monotonic() + delay)
+
+    def recover(self, ceiling: int) -> None:
+        if self.limit < ceiling:
+            self.limit += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Body caps and bounded decoders
+
+
+def _cap_for(content_type: str, max_body: int) -> int:
+    """How many decoded bytes of an answer of this type are worth reading."""
+    if content_type in HTML_TYPES or content_type in _TEXT_TYPES or content_type.endswith("+xml"):
+        return max_body
+    if content_type == "application/pdf":
+        return max(DEFAULT_MAX_PDF, max_body)
+    return DEFAULT_MAX_PREFIX
+
+
+class _Decoder(Protocol):
+    def decode(self, data: bytes, limit: int) -> bytes: ...
+
+    def flush(self, limit: int) -> bytes: ...
+
+
+class _Identity:
+    def decode(self, data: bytes, limit: int) -> bytes:
+        return data[: max(0, limit)]
+
+    def flush(self, limit: int) -> bytes:
+        return b""
+
+
+class _Zlib:
+    """gzip or deflate with an output limit on every call (decompression bombs stop at the cap)."""
+
+    def __init__(self, wbits: int, *, fallback_wbits: int | None = None) -> None:
+        self._wbits = wbits
+        self._fallback = fallback_wbits
+        self._obj = zlib.decompressobj(wbits)
+        self._started = False
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        if limit <= 0:
+            return b""
+        try:
+            out = self._obj.decompress(data, limit)
+        except zlib.error:
+            if self._started or self._fallback is None:
+                raise
+            # "deflate" is sent both zlib-wrapped (per RFC) and raw (per common practice).
+            self._obj = zlib.decompressobj(self._fallback)
+            out = self._obj.decompress(data, limit)
+        self._started = True
+        return out
+
+    def flush(self, limit: int) -> bytes:
+        return self._obj.flush()[: max(0, limit)] if limit > 0 else b""
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        import brotli
+
+        self._obj: Any = brotli.Decompressor()
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        if limit <= 0:
+            return b""
+        try:
+            out = self._obj.process(data, output_buffer_limit=limit)
+        except TypeError:  # brotli < 1.2 has no output limit
+            out = self._obj.process(data)
+        return bytes(out[:limit])
+
+    def flush(self, limit: int) -> bytes:
+        return b""
+
+
+class _Chained:
+    def __init__(self, decoders: list[_Decoder]) -> None:
+        self._decoders = decoders
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        for decoder in self._decoders:
+            data = decoder.decode(data, limit)
+        return data
+
+    def flush(self, limit: int) -> bytes:
+        return b""
+
+
+def _decoder_for(content_encoding: str) -> _Decoder:
+    """Decoders for ``Content-Encoding`` (applied in reverse order of listing)."""
+    decoders: list[_Decoder] = []
+    for name in reversed([part.strip().lower() for part in content_encoding.split(",") if part.strip()]):
+        if name in ("gzip", "x-gzip"):
+            decoders.append(_Zlib(16 + zlib.MAX_WBITS))
+        elif name == "deflate":
+            decoders.append(_Zlib(zlib.MAX_WBITS, fallback_wbits=-zlib.MAX_WBITS))
+        elif name == "br":
+            decoders.append(_Brotli())
+        # Anything else ("identity", misconfigured "utf-8" …) is passed through, as browsers do.
+    if not decoders:
+        return _Identity()
+    return decoders[0] if len(decoders) == 1 else _Chained(decoders)
+
+
+# --------------------------------------------------------------------------------------------
+# Exceptions → ErrorKind
+
+
+def _classify(exc: BaseException) -> tuple[ErrorKind, str]:
+    """Map a foreign exception to the most specific ``ErrorKind`` and a short message."""
+    if isinstance(exc, _Failure):
+        return exc.kind, exc.message
+    if isinstance(exc, _RefusedAddress):
+        return ErrorKind.REFUSED_ADDRESS, str(exc)
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return ErrorKind.INVALID_URL, f"invalid URL: {_first_line(exc)}"
+    if isinstance(exc, zlib.error) or type(exc).__name__ == "error" and "brotli" in type(exc).__module__:
+        return ErrorKind.PROTOCOL, "malformed response: body could not be decompressed"
+    if isinstance(exc, httpx.DecodingError):
+        return ErrorKind.PROTOCOL, "malformed response: body could not be decoded"
+    tls = _tls_cause(exc)
+    if tls is not None:
+        return ErrorKind.TLS, tls
+    if isinstance(exc, httpx.RemoteProtocolError):
+        text = _first_line(exc)
+        if _looks_like_reset(text):
+            return ErrorKind.NETWORK, f"connection closed by server ({text})"
+        return ErrorKind.PROTOCOL, f"malformed response: {text}"
+    if isinstance(exc, httpx.LocalProtocolError):
+        return ErrorKind.PROTOCOL, f"request could not be sent: {_first_line(exc)}"
+    if isinstance(exc, httpx.ConnectError):
+        return ErrorKind.NETWORK, _connect_message(exc)
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.NetworkError)):
+        return ErrorKind.NETWORK, f"connection reset ({_first_line(exc) or type(exc).__name__})"
+    if isinstance(exc, OSError):
+        return ErrorKind.NETWORK, f"network error: {exc.strerror or exc}"
+    return ErrorKind.NETWORK, f"unexpected error: {type(exc).__name__}: {_first_line(exc)}"
+
+
+def _looks_like_reset(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in ("disconnected", "peer closed", "incomplete", "connection closed"))
+
+
+def _causes(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _tls_cause(exc: BaseException) -> str | None:
+    """A short TLS message when ``exc`` comes from the TLS layer, else None."""
+    chain = list(_causes(exc))
+    for cause in chain:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate verify failed: {cause.verify_message or 'untrusted certificate'}"
+    for cause in chain:
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS handshake failed: {getattr(cause, 'reason', None) or _first_line(cause)}"
+    for cause in chain:
+        text = _first_line(cause)
+        if "CERTIFICATE_VERIFY_FAILED" in text:
+            _, _, detail = text.partition("certificate verify failed:")
+            detail = detail.split("(_ssl.c", 1)[0].strip()
+            return f"TLS certificate verify failed: {detail or 'untrusted certificate'}"
+        if "SSL" in text or "TLS" in text:
+            return f"TLS handshake failed: {text}"
+    return None
+
+
+def _connect_message(exc: BaseException) -> str:
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return "DNS lookup failed"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+    text = _first_line(exc)
+    lowered = text.lower()
+    if "refused" in lowered or "errno 111" in lowered:
+        return "connection refused"
+    if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
+        return "DNS lookup failed"
+    return f"could not connect ({text})" if text else "could not connect"
+
+
+def _timeout_message(exc: BaseException, answer: _Answer, timeout: float) -> str:
+    if answer.status is None:
+        return f"no answer within {timeout:g} s"
+    return f"answer not complete within {timeout:g} s (status {answer.status})"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
+# --------------------------------------------------------------------------------------------
+# URLs and headers
+
+
+def _to_url(url: str) -> httpx.URL:
+    scheme = scheme_of(url)
+    if scheme is None:
+        raise _Failure(ErrorKind.INVALID_URL, "invalid URL: no scheme")
+    if scheme in ("http", "https"):
+        reason = invalid_reason(url)
+        if reason is not None:
+            raise _Failure(ErrorKind.INVALID_URL, f"invalid URL: {reason}")
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        raise _Failure(ErrorKind.INVALID_URL, f"invalid URL: {exc}") from exc
+    if parsed.scheme in ("http", "https") and not parsed.host:
+        raise _Failure(ErrorKind.INVALID_URL, "invalid URL: no host")
+    return parsed
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int]:
+    return url.scheme, url.host.lower(), url.port or _default_port(url.scheme)
+
+
+def _with_fragment(url: httpx.URL, fragment: str) -> str:
+    return str(url.copy_with(fragment=fragment or None)) if fragment else str(url)
+
+
+def _redact(text: str) -> str:
+    return redact(text)
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date; None when absent/garbled."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+# --------------------------------------------------------------------------------------------
+# Transport: --resolve, --ca-bundle and address refusal
+
+
+class _RefusedAddress(Exception):
+    """The host is, or resolves to, an address the run refuses to connect to."""
+
+
+@dataclass(frozen=True)
+class _AddressPolicy:
+    refuse_private: bool = False
+    refuse_loopback: bool = False
+    refuse_link_local: bool = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.refuse_private or self.refuse_loopback or self.refuse_link_local
+
+    def reason(self, address: str) -> str | None:
+        """Why ``address`` is refused, or None when it may be used."""
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return None
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip.is_loopback:
+            return "loopback" if self.refuse_loopback else None
+        if ip.is_link_local:
+            return "link-local" if self.refuse_link_local else None
+        if ip.is_private:
+            return "private" if self.refuse_private else None
+        return None
+
+
+def _split_address(value: str, port: int) -> tuple[str, int]:
+    """``ADDR``, ``ADDR:PORT``, ``[v6]``, ``[v6]:PORT`` or a bare IPv6 → (address, port)."""
+    value = value.strip()
+    if value.startswith("["):
+        address, _, rest = value[1:].partition("]")
+        return address, int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else port
+    if value.count(":") == 1:
+        address, _, port_s = value.partition(":")
+        return address, int(port_s) if port_s.isdigit() else port
+    return value, port
+
+
+class _Backend(httpcore.AsyncNetworkBackend):
+    """Connects where ``--resolve`` says and only to addresses the policy allows.
+
+    TLS (SNI and certificate check) is started by httpcore on the returned stream with the URL's
+    host, so redirecting the TCP connection never weakens verification.
+    """
+
+    def __init__(self, resolve: Mapping[tuple[str, int], str], policy: _AddressPolicy) -> None:
+        self._resolve = {(host.lower(), port): address for (host, port), address in resolve.items()}
+        self._policy = policy
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        mapped = self._resolve.get((host.lower(), port))
+        address, port = _split_address(mapped, port) if mapped else (host, port)
+        candidates = await _lookup(address, port)
+        allowed = [ip for ip in candidates if self._policy.reason(ip) is None]
+        if not allowed:
+            reason = self._policy.reason(candidates[0])
+            raise _RefusedAddress(f"refused: {host} resolves to {reason} address {candidates[0]}")
+        last: Exception | None = None
+        for ip in allowed:
+            try:
+                return await self._inner.connect_tcp(
+                    ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used: no --unix-socket option
+        return await self._inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+async def _lookup(host: str, port: int) -> list[str]:
+    """Every address of ``host`` (IP literals pass through), as httpcore would connect."""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return [host]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"DNS lookup failed for {host}") from exc
+    addresses: list[str] = []
+    for info in infos:
+        address = str(info[4][0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise httpcore.ConnectError(f"DNS lookup failed for {host}")
+    return addresses
+
+
+class _Transport(httpx.AsyncHTTPTransport):
+    """httpx's transport with our network backend plugged into its connection pool."""
+
+    def __init__(self, config: Config, ssl_context: ssl.SSLContext) -> None:
+        limits = httpx.Limits(max_connections=max(1, config.concurrency),
+                              max_keepalive_connections=max(1, config.concurrency))
+        super().__init__(verify=ssl_context, limits=limits, http2=False, trust_env=False)
+        policy = _AddressPolicy(
+            refuse_private=config.exclude_private,
+            refuse_loopback=config.exclude_loopback,
+            refuse_link_local=config.exclude_link_local,
+        )
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=_Backend(config.resolve, policy),
+        )
+
+
+def _ssl_context(config: Config) -> ssl.SSLContext:
+    """System store, plus certifi, plus ``--ca-bundle``: an extra CA never replaces the usual ones."""
+    context = ssl.create_default_context()
+    try:
+        import certifi
+
+        context.load_verify_locations(cafile=certifi.where())
+    except (ImportError, OSError):  # pragma: no cover - certifi comes with httpx
+        pass
+    if config.ca_bundle is not None:
+        try:
+            context.load_verify_locations(cafile=str(config.ca_bundle))
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"--ca-bundle: cannot read {config.ca_bundle}: {exc}") from exc
+    return context
+
+
+def _make_transport(config: Config) -> httpx.AsyncBaseTransport:
+    return _Transport(config, _ssl_context(config))
+

@@ -1,0 +1,116 @@
+"""[Link] → [Target]: de-duplicate, remap, attach expectations and decide what is never requested.
+
+A URL cited ten times is checked once: links are grouped by their normalised form, in order of
+first appearance, and every occurrence is kept so a report can point at each citation. What is
+not requested (other schemes, malformed URLs, ``--include``/``--exclude``) is decided here, as
+data on the Target, so that the client only ever sees URLs it can fetch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .config import Config
+from .models import Expectation, Link, Occurrence, Target
+from .urls import HTTP_SCHEMES, invalid_reason, normalise, scheme_of
+
+__all__ = ["collect", "expectation_from_text", "is_url_text", "remap"]
+
+_DECORATION = re.compile(r"^(?:https?://)?(?:www\.)?|/$", re.IGNORECASE)
+
+
+@dataclass
+class _Group:
+    url: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+def remap(url: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    """Apply every ``--remap`` rule in order; each sees the result of the one before."""
+    for pattern, replacement in rules:
+        url = pattern.sub(replacement, url)
+    return url
+
+
+def is_url_text(text: str, url: str) -> bool:
+    """Is the link text just the URL shown again (``<a href=u>u</a>``, ``example.org/x``)?
+
+    Such text says nothing about what the page is, so it is not an expected title.
+    """
+
+    def bare(value: str) -> str:
+        return _DECORATION.sub("", value.strip()).casefold()
+
+    return bare(text) == bare(url)
+
+
+def expectation_from_text(url: str, occurrences: Iterable[Occurrence]) -> Expectation | None:
+    """The first link text that is more than the URL itself, as the expected title."""
+    for occurrence in occurrences:
+        text = (occurrence.text or "").strip()
+        if text and not is_url_text(text, url):
+            return Expectation(title=text, origin="link_text")
+    return None
+
+
+_Skip = tuple[Literal["excluded", "invalid"], str] | tuple[None, None]
+
+
+def _skip(url: str, checked_url: str, config: Config) -> _Skip:
+    """(skip, reason) for a URL that is not requested, else (None, None)."""
+    scheme = scheme_of(checked_url)
+    if scheme is None:
+        return "invalid", "no scheme"
+    if scheme not in HTTP_SCHEMES:
+        return "excluded", f"scheme {scheme}"
+    reason = invalid_reason(checked_url)
+    if reason is not None:
+        return "invalid", reason
+    candidates = (url, checked_url)
+    if config.include and not any(p.search(u) for p in config.include for u in candidates):
+        return "excluded", "not included"
+    for pattern in config.exclude:
+        if any(pattern.search(u) for u in candidates):
+            return "excluded", f"excluded by {pattern.pattern!r}"
+    return None, None
+
+
+def collect(
+    links: Iterable[Link],
+    config: Config,
+    expectations: Mapping[str, Expectation] | None = None,
+) -> list[Target]:
+    """Unique targets in order of first appearance, each with all its occurrences.
+
+    ``expectations`` (a manifest) is keyed by URL; keys are normalised here too, so a manifest
+    may write a URL the way the document does. Include/exclude patterns are searched in both the
+    URL as written and the URL after remapping.
+    """
+    groups: dict[str, _Group] = {}
+    for link in links:
+        key = normalise(link.url)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(link.url)
+        group.occurrences.append(link.occurrence)
+    manifest = {normalise(url): expectation for url, expectation in (expectations or {}).items()}
+    targets: list[Target] = []
+    for key, group in groups.items():
+        checked_url = remap(group.url, config.remap)
+        skip, reason = _skip(group.url, checked_url, config)
+        expected = manifest.get(key) or expectation_from_text(group.url, group.occurrences)
+        targets.append(
+            Target(
+                key=key,
+                url=group.url,
+                checked_url=checked_url,
+                occurrences=tuple(group.occurrences),
+                expected=expected,
+                skip=skip,
+                skip_reason=reason,
+            )
+        )
+    return targets

@@ -1,0 +1,218 @@
+"""Run settings: one frozen ``Config`` and the ``DEFAULT_*`` constants behind it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+from .models import Verdict
+
+__all__ = [
+    "Config",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_PER_HOST",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_RETRIES",
+    "DEFAULT_ACCEPT",
+    "DEFAULT_TITLE_THRESHOLD",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_OUTPUT",
+    "DEFAULT_FORMATS",
+    "DEFAULT_CACHE",
+    "DEFAULT_MAX_CACHE_AGE",
+    "DEFAULT_USER_AGENT",
+    "parse_accept",
+    "parse_resolve",
+    "parse_header",
+    "parse_remap",
+    "parse_duration",
+]
+
+from . import __version__
+
+DEFAULT_CONCURRENCY = 64
+DEFAULT_PER_HOST = 4
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_RETRIES = 2
+DEFAULT_ACCEPT: tuple[tuple[int, int], ...] = ((200, 299),)
+DEFAULT_TITLE_THRESHOLD = 52.0
+"""Lowest similarity (0–100) that counts as a title match; see README "Titles"."""
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_MAX_BODY = 512 * 1024
+"""Most decoded body bytes read from one HTML answer (title, fragments, soft-404 text)."""
+DEFAULT_OUTPUT = Path("reports")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "markdown")
+DEFAULT_CACHE = Path(".linkcheck-cache.sqlite")
+DEFAULT_MAX_CACHE_AGE = 24 * 3600.0
+DEFAULT_USER_AGENT = f"linkcheck/{__version__} (+https://pypi.org/project/linkcheck-citations/)"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs to know, already validated."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    per_host: int = DEFAULT_PER_HOST
+    timeout: float = DEFAULT_TIMEOUT
+    """Overall deadline of one request attempt: connect to last byte read."""
+    retries: int = DEFAULT_RETRIES
+    accept: tuple[tuple[int, int], ...] = DEFAULT_ACCEPT
+    """Inclusive status ranges that count as alive."""
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    remap: tuple[tuple[re.Pattern[str], str], ...] = ()
+    resolve: dict[tuple[str, int], str] = field(default_factory=dict, hash=False)
+    """(host, port) → address to connect to, keeping Host and SNI."""
+    ca_bundle: Path | None = None
+    title_threshold: float = DEFAULT_TITLE_THRESHOLD
+    user_agent: str = DEFAULT_USER_AGENT
+    headers: tuple[tuple[str, str], ...] = ()
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
+    max_body: int = DEFAULT_MAX_BODY
+    check_fragments: bool = True
+    exclude_private: bool = False
+    exclude_loopback: bool = False
+    exclude_link_local: bool = False
+    max_retry_after: float = 30.0
+    """Longest ``Retry-After`` honoured; a longer wait is cut to this."""
+
+    def is_accepted(self, status: int) -> bool:
+        return any(low <= status <= high for low, high in self.accept)
+
+
+def parse_accept(text: str) -> tuple[tuple[int, int], ...]:
+    """``"200..299,403"`` → ``((200, 299), (403, 403))``."""
+    ranges: list[tuple[int, int]] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low_s, sep, high_s = part.partition("..")
+        try:
+            low = int(low_s)
+            high = int(high_s) if sep else low
+        except ValueError:
+            raise UsageError(f"--accept: {part!r} is not a status code or range like 200..299") from None
+        if not (100 <= low <= high <= 999):
+            raise UsageError(f"--accept: {part!r} is not a valid status range (100..999)")
+        ranges.append((low, high))
+    if not ranges:
+        raise UsageError("--accept: give at least one status code")
+    return tuple(ranges)
+
+
+_ADDRESS = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[0-9A-Za-z.-]+)(:\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")
+
+
+def parse_resolve(values: tuple[str, ...] | list[str]) -> dict[tuple[str, int], str]:
+    """``HOST:PORT:ADDRESS[:PORT]`` (curl style; ADDRESS may be ``[::1]`` or a bare IPv6 literal).
+
+    The optional trailing port (like curl's ``--connect-to``) lets tests point a real hostname's
+    port 443 at a local server on an ephemeral port. The address is kept as written; the client
+    splits it.
+    """
+    mapping: dict[tuple[str, int], str] = {}
+    for value in values:
+        host, sep1, rest = value.partition(":")
+        port_s, sep2, address = rest.partition(":")
+        if not (sep1 and sep2 and host and address) or not port_s.isdigit() or not _ADDRESS.fullmatch(address):
+            raise UsageError(f"--resolve: {value!r} is not HOST:PORT:ADDRESS")
+        port = int(port_s)
+        if not 0 < port < 65536:
+            raise UsageError(f"--resolve: port {port} out of range in {value!r}")
+        mapping[(host.lower(), port)] = address
+    return mapping
+
+
+def parse_header(value: str) -> tuple[str, str]:
+    name, sep, content = value.partition(":")
+    name = name.strip()
+    if not sep or not name or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+        raise UsageError(f"--header: {value!r} is not 'Name: value'")
+    return name, content.strip()
+
+
+def parse_remap(value: str) -> tuple[re.Pattern[str], str]:
+    pattern, sep, replacement = value.strip().partition(" ")
+    if not sep:
+        raise UsageError(f"--remap: {value!r} is not 'REGEX REPLACEMENT'")
+    return compile_regex(pattern, "--remap"), replacement.strip()
+
+
+def compile_regex(pattern: str, option: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise UsageError(f"{option}: invalid regular expression {pattern!r}: {exc}") from None
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """``"1d"``, ``"12h"``, ``"30m"``, ``"90"`` (seconds) → seconds."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise UsageError(f"{text!r} is not a duration like 1d, 12h, 30m or 90s")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def fail_on_default() -> frozenset[Verdict]:
+    return frozenset(v for v in Verdict if v.is_failure)
+
+
+CONFIG_FILE_NAMES = ("linkcheck.toml", ".linkcheck.toml", "pyproject.toml")
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``linkcheck.toml`` or ``pyproject.toml`` with ``[tool.linkcheck]``, walking up."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILE_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "linkcheck" in _read_toml(path).get("tool", {})
+    except Exception:
+        return False
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    import tomllib
+
+    from .errors import ConfigError
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_config_table(path: Path) -> dict[str, object]:
+    """The settings table of a config file: ``[tool.linkcheck]`` in pyproject, else the whole file.
+
+    A ``linkcheck.toml`` may hold its settings at top level or under ``[check]``-style command
+    tables; both come back as one flat mapping of option names (``per-host`` or ``per_host``).
+    """
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {})
+        table = table.get("linkcheck", {}) if isinstance(table, dict) else {}
+    else:
+        table = data
+    if not isinstance(table, dict):
+        from .errors import ConfigError
+
+        raise ConfigError(f"{path}: [tool.linkcheck] must be a table")
+    return dict(table)

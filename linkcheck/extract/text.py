@@ -1,0 +1,235 @@
+"""URLs in plain text: bare URLs, ``<autolinks>``, ``[text](url)`` and URLs in parentheses.
+
+One compiled regular expression walks the text once; everything else is done per match and is
+bounded by the length of the match (or of its line), so extraction is linear in the input and
+never backtracks catastrophically. Line and column are tracked incrementally as matches come in
+order, never by recounting from the start.
+
+The same finder serves the Markdown extractor (for text tokens) and the PDF extractor (for page
+text), so "what counts as a URL in prose" is decided here only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..models import Document, Link, Occurrence
+
+__all__ = [
+    "DEFAULT_CHUNK_CHARS",
+    "MAX_LINK_TEXT",
+    "extract_path",
+    "extract_text",
+    "find_urls",
+]
+
+DEFAULT_CHUNK_CHARS = 1 << 20
+"""Characters read at a time when a large file is streamed from disk."""
+MAX_LINK_TEXT = 1000
+"""Longest ``[text]`` looked back over for a ``[text](url)`` link."""
+
+_SCHEMES: dict[str, str] = {
+    **{
+        f"{name}://": ""
+        for name in (
+            "http",
+            "https",
+            "ftp",
+            "ftps",
+            "sftp",
+            "file",
+            "ws",
+            "wss",
+            "git",
+            "ssh",
+            "irc",
+            "ircs",
+            "nntp",
+            "gopher",
+            "rtsp",
+            "svn",
+        )
+    },
+    # Schemes without "//" need a plausible next character, or prose like "data: …" would match.
+    "mailto:": r"(?=[^\s@<>\"]+@)",
+    "tel:": r"(?=\+?[0-9(])",
+    "sms:": r"(?=\+?[0-9])",
+    "javascript:": r"(?=\S)",
+    "data:": r"(?=[a-z]+/)",
+    "news:": r"(?=\S)",
+    "xmpp:": r"(?=\S)",
+    "magnet:": r"(?=\?)",
+}
+"""Schemes recognised in prose; only http(s) are checked, the others become excluded targets."""
+
+
+def _compile_url_pattern() -> re.Pattern[str]:
+    """Build the one URL regex so that it starts with the literal ``:`` of the scheme.
+
+    ``re`` searches for a literal first character at C speed, so most of the text is skipped
+    without entering the pattern; the scheme before the colon, and the rule that it must not be
+    glued to a preceding word ("xhttp://"), are checked by look-behinds. The match therefore
+    starts at the colon: ``find_urls`` steps back over the scheme's letters.
+    """
+    alternatives = []
+    for scheme, ahead in _SCHEMES.items():
+        name, _, rest = scheme.partition(":")
+        alternatives.append(rf"(?<=(?<![\w.+\-])(?i:{name}):){re.escape(rest)}{ahead}")
+    return re.compile(
+        ":(?:" + "|".join(alternatives) + ")"
+        r"(?:[^\s/?#@\[\]<>\"`]*@)?"  # userinfo
+        r"(?:\[[0-9A-Fa-f:.]*(?:%[^\]\s]*)?\])?"  # IPv6 literal host
+        r"[^\s<>\"`\[\]{}|\\^\u201c\u201d\u2018\u2019\u00ab\u00bb]*"
+    )
+
+
+_URL = _compile_url_pattern()
+_SIMPLE_HTTP = re.compile(r"(?i:https?)://[A-Za-z0-9][A-Za-z0-9.\-]*(?::[0-9]{1,5})?(?:[/?#]|\Z)")
+"""The common case, which certainly has a host; anything else goes through ``urlsplit``."""
+_SCHEME_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TRAILING_PUNCTUATION = frozenset(".,;:!?'\"*")
+_BRACKETS = re.compile(r"[\[\]]")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _trim(url: str) -> str:
+    """Drop what prose glues to a URL: trailing punctuation and unbalanced closing parentheses.
+
+    Balanced parentheses stay (``https://en.wikipedia.org/wiki/Foo_(bar)``). One pass from the
+    end with running counts keeps this linear even for a URL followed by a wall of ``)``.
+    """
+    surplus = url.count(")") - url.count("(")
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING_PUNCTUATION:
+            end -= 1
+        elif last == ")" and surplus > 0:
+            end -= 1
+            surplus -= 1
+        else:
+            break
+    return url[:end]
+
+
+def _is_plausible(url: str) -> bool:
+    """Keep only URLs that name something: an http(s) URL must parse and have a host."""
+    if _SIMPLE_HTTP.match(url):
+        return True
+    scheme, _, rest = url.partition(":")
+    lowered = scheme.lower()
+    if lowered in ("http", "https"):
+        try:
+            return bool(urlsplit(url).hostname)
+        except ValueError:
+            return False
+    if rest.startswith("//"):
+        return len(rest) > 2
+    return bool(rest)
+
+
+def _link_text(text: str, start: int) -> str | None:
+    """The ``text`` of ``[text](url)`` when the URL at ``start`` is the target of such a link."""
+    i = start - 1
+    if i >= 0 and text[i] == "<":
+        i -= 1
+    if i < 1 or text[i] != "(" or text[i - 1] != "]":
+        return None
+    close = i - 1
+    low = max(0, close - MAX_LINK_TEXT, text.rfind("\n", max(0, close - MAX_LINK_TEXT), close) + 1)
+    depth = 0
+    for bracket in reversed([m.start() for m in _BRACKETS.finditer(text, low, close)]):
+        if text[bracket] == "]":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            label = text[bracket + 1 : close].strip()
+            return label or None
+    return None
+
+
+def find_urls(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """Yield ``(offset, url, link_text)`` for every URL in ``text``, in order.
+
+    ``offset`` is the index of the URL's first character; ``link_text`` is set for ``[text](url)``.
+    Never raises, whatever the text.
+    """
+    for match in _URL.finditer(text):
+        start = match.start()
+        while start and text[start - 1] in _SCHEME_LETTERS:  # at most the scheme's length
+            start -= 1
+        url = _trim(text[start : match.end()])
+        if _is_plausible(url):
+            yield start, url, _link_text(text, start)
+
+
+class _Cursor:
+    """Turns increasing offsets into 1-based (line, column) without rescanning the text."""
+
+    def __init__(self) -> None:
+        self.line = 1
+        self.line_start = 0
+        self.pos = 0
+
+    def locate(self, text: str, offset: int) -> tuple[int, int]:
+        newlines = text.count("\n", self.pos, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = text.rfind("\n", self.pos, offset) + 1
+        self.pos = offset
+        return self.line, offset - self.line_start + 1
+
+    def next_chunk(self, text: str) -> None:
+        """Move past the end of ``text``; offsets of the next chunk start at 0 again."""
+        self.locate(text, len(text))
+        self.line_start -= len(text)
+        self.pos = 0
+
+
+def _links_in(text: str, source: str, cursor: _Cursor) -> Iterator[Link]:
+    for offset, url, label in find_urls(text):
+        line, column = cursor.locate(text, offset)
+        yield Link(url, Occurrence(source, line, column, label))
+
+
+def extract_text(document: Document) -> list[Link]:
+    """Every URL occurrence of a plain-text document (streamed from disk when it is large)."""
+    if not document.text and document.path is not None:
+        return list(extract_path(document.path, document.source))
+    return list(_links_in(document.text, document.source, _Cursor()))
+
+
+def _split_point(chunk: str) -> int:
+    """Where a chunk can be cut without cutting a URL: after its last newline or whitespace."""
+    cut = chunk.rfind("\n")
+    if cut == -1:
+        spaces = [m.start() for m in _WHITESPACE.finditer(chunk, max(0, len(chunk) - 4096))]
+        cut = spaces[-1] if spaces else len(chunk) - 1
+    return cut + 1
+
+
+def extract_path(path: Path, source: str, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> Iterator[Link]:
+    """Stream a large text file in chunks so that memory stays bounded whatever its size.
+
+    The file is decoded as UTF-8 (a BOM is honoured) with replacement: a file this large is not
+    worth a charset guess, and URLs are ASCII in practice. URLs contain no whitespace, so cutting
+    chunks at whitespace never splits one.
+    """
+    cursor = _Cursor()
+    carry = ""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        while True:
+            block = handle.read(chunk_chars)
+            if not block:
+                break
+            chunk = carry + block
+            cut = _split_point(chunk)
+            chunk, carry = chunk[:cut], chunk[cut:]
+            yield from _links_in(chunk, source, cursor)
+            cursor.next_chunk(chunk)
+    if carry:
+        yield from _links_in(carry, source, cursor)

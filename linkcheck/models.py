@@ -1,0 +1,301 @@
+"""Plain, typed data that flows one way through linkcheck.
+
+    source → Document → [Link] → [Target] → Fetch → [Result] → Report → str
+
+Every type here is a frozen dataclass with no I/O, so each stage is a function from one type to
+the next and every stage can be tested on values alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "DocumentKind",
+    "Document",
+    "Occurrence",
+    "Link",
+    "Expectation",
+    "Target",
+    "Redirect",
+    "ErrorKind",
+    "Fetch",
+    "Page",
+    "TitleCheck",
+    "Verdict",
+    "Result",
+    "Report",
+]
+
+DocumentKind = Literal["text", "markdown", "html", "pdf"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document, read and decoded."""
+
+    source: str
+    """How the document is named in reports: the path as given, the URL, or ``-`` for stdin."""
+    kind: DocumentKind
+    text: str = ""
+    """Decoded text (empty for PDFs, whose bytes are in ``data``)."""
+    data: bytes = b""
+    """Raw bytes, kept only for binary kinds (PDF)."""
+    base_url: str | None = None
+    """URL the document was fetched from, against which relative links resolve."""
+    path: Path | None = None
+    """Set (with ``text`` empty) for a very large plain-text file that extraction streams from disk."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a URL stands in a document."""
+
+    source: str
+    line: int
+    """1-based line (for PDFs: the page number)."""
+    column: int
+    """1-based column, counted in characters (for PDFs: 1)."""
+    text: str | None = None
+    """Link text (``[text](url)``, ``<a>text</a>``); None for a bare URL."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One URL occurrence as extracted, before de-duplication."""
+
+    url: str
+    """The URL as written (relative links already resolved against the document's base)."""
+    occurrence: Occurrence
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the page behind a URL must be about (from a manifest or the link text)."""
+
+    title: str | None = None
+    publisher: str | None = None
+    match: Literal["fuzzy", "exact", "contains"] = "fuzzy"
+    final_url: str | None = None
+    archived: str | None = None
+    origin: Literal["manifest", "link_text"] = "link_text"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One unique URL to check, with every place it occurs."""
+
+    key: str
+    """Normalised URL used for de-duplication (scheme/host case, default port, empty path)."""
+    url: str
+    """URL as first written in a source."""
+    checked_url: str
+    """URL after ``--remap``: what is requested."""
+    occurrences: tuple[Occurrence, ...]
+    expected: Expectation | None = None
+    skip: Literal["excluded", "invalid"] | None = None
+    """Set when the URL is not requested at all; ``skip_reason`` says why."""
+    skip_reason: str | None = None
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        try:
+            return (urlsplit(self.checked_url).hostname or "").lower()
+        except ValueError:
+            return ""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One hop of a redirect chain: the URL that answered and the status it answered with."""
+
+    url: str
+    status: int
+
+
+class ErrorKind(str, enum.Enum):
+    """Why a fetch produced no usable final answer."""
+
+    TIMEOUT = "timeout"
+    NETWORK = "network"
+    """DNS failure, refused or reset connection."""
+    TLS = "tls"
+    PROTOCOL = "protocol"
+    """Malformed status line or headers, oversized header, broken framing."""
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    BAD_REDIRECT = "bad_redirect"
+    """Redirect to an unsupported scheme or an unparseable Location."""
+    REFUSED_ADDRESS = "refused_address"
+    """Target resolved to a private/loopback/link-local address that the run refuses."""
+    INVALID_URL = "invalid_url"
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """What the network said about one URL: facts only, no verdict."""
+
+    url: str
+    """URL requested first."""
+    final_url: str
+    """URL of the last answer (after redirects)."""
+    status: int | None = None
+    """Status of the last answer; None when no answer came."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Headers of the last answer, names lower-cased, in order."""
+    body: bytes = b""
+    """Decoded (decompressed) body prefix, at most the byte cap: enough for titles/fragments."""
+    is_body_complete: bool = False
+    """True when ``body`` holds the whole body, not just a prefix."""
+    redirects: tuple[Redirect, ...] = ()
+    error_kind: ErrorKind | None = None
+    error: str | None = None
+    """Human-readable error text (credentials redacted)."""
+    elapsed_ms: int = 0
+    attempts: int = 1
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower-cased ('' when absent)."""
+        value = self.header("content-type") or ""
+        return value.split(";", 1)[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class Page:
+    """What linkcheck read of a page body (HTML head, PDF metadata): facts, no verdict."""
+
+    is_html: bool = False
+    is_pdf: bool = False
+    title: str | None = None
+    """The page's own ``<title>`` (or PDF title), whitespace collapsed."""
+    candidates: tuple[tuple[str, str], ...] = ()
+    """(signal, text) title candidates in priority order: ('title', …), ('og:title', …), ('h1', …)."""
+    publisher: str | None = None
+    """Site or publisher name: og:site_name, citation_publisher, JSON-LD publisher.name."""
+    h1: str | None = None
+    anchors: frozenset[str] = frozenset()
+    """Every element ``id`` and ``<a name>`` seen in the bytes read (for #fragment checks)."""
+    text: str = ""
+    """Visible text of the part read, whitespace collapsed, at most a few KB (soft-404 markers)."""
+    language: str | None = None
+    """``<html lang>`` or Content-Language, lower-cased primary tag ('en', 'ja')."""
+    charset: str | None = None
+    """Charset used to decode the body."""
+
+
+@dataclass(frozen=True)
+class TitleCheck:
+    """The comparison of the page's title with the expected source."""
+
+    expected: str | None
+    found: str | None
+    score: float | None
+    match: bool | None
+    """None when nothing could be compared (no expected or no found title)."""
+    signal: str | None = None
+    """Which page signal gave ``found``: 'title', 'og:title', 'h1', 'pdf:title' …"""
+    detail: str | None = None
+    """e.g. 'title_unverifiable' (other language), 'generic_title'."""
+
+
+class Verdict(str, enum.Enum):
+    """The one fate of a unique URL (CONTRACT.md, Verdicts)."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    BROKEN = "broken"
+    SOFT_404 = "soft_404"
+    TITLE_MISMATCH = "title_mismatch"
+    TIMEOUT = "timeout"
+    NETWORK_ERROR = "network_error"
+    BLOCKED = "blocked"
+    INVALID = "invalid"
+    EXCLUDED = "excluded"
+
+    @property
+    def is_failure(self) -> bool:
+        """Does this verdict fail the run by default?"""
+        return self in _FAILING
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_FAILING = frozenset(
+    {
+        Verdict.BROKEN,
+        Verdict.SOFT_404,
+        Verdict.TITLE_MISMATCH,
+        Verdict.TIMEOUT,
+        Verdict.NETWORK_ERROR,
+        Verdict.INVALID,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one unique URL, with the evidence behind it."""
+
+    target: Target
+    verdict: Verdict
+    final_url: str | None = None
+    status: int | None = None
+    redirects: tuple[Redirect, ...] = ()
+    title: TitleCheck | None = None
+    error: str | None = None
+    elapsed_ms: int = 0
+    details: tuple[str, ...] = ()
+    """Extra machine-readable facts: 'fragment_missing', 'content_changed', 'cached' …"""
+    extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    """Free-form evidence for reports (archive suggestion, old title …)."""
+
+    @property
+    def url(self) -> str:
+        return self.target.url
+
+    @property
+    def is_failure(self) -> bool:
+        return self.verdict.is_failure
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a formatter needs; formatters are pure functions of it."""
+
+    sources: tuple[str, ...]
+    results: tuple[Result, ...]
+    started_at: str
+    """ISO-8601 timestamp."""
+    finished_at: str
+    tool_version: str
+    is_complete: bool = True
+    """False when the run was interrupted: only finished results are in ``results``."""
+
+    def summary(self) -> dict[str, int]:
+        """A count for every verdict (zero included) and ``total``."""
+        counts = {"total": len(self.results)}
+        counts.update({v.value: 0 for v in Verdict})
+        for result in self.results:
+            counts[result.verdict.value] += 1
+        return counts
+
+    def failures(self, fail_on: frozenset[Verdict] | None = None) -> tuple[Result, ...]:
+        failing = fail_on if fail_on is not None else _FAILING
+        return tuple(r for r in self.results if r.verdict in failing)
+
+    def is_success(self, fail_on: frozenset[Verdict] | None = None) -> bool:
+        return not self.failures(fail_on)

@@ -1,0 +1,97 @@
+"""Small facts every formatter shares: verdict order, redaction, locations, one-line text.
+
+Kept private to ``report/`` so that each formatter stays a short, pure function of a ``Report``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..models import Occurrence, Report, Result, Verdict
+from ..urls import redact
+
+__all__ = [
+    "TOOL_NAME",
+    "VERDICT_LABELS",
+    "VERDICT_ORDER",
+    "error_text",
+    "format_score",
+    "location",
+    "one_line",
+    "ordered_results",
+    "redact",
+    "redact_optional",
+    "summary_line",
+]
+
+TOOL_NAME = "linkcheck"
+
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    Verdict.BROKEN,
+    Verdict.SOFT_404,
+    Verdict.TITLE_MISMATCH,
+    Verdict.TIMEOUT,
+    Verdict.NETWORK_ERROR,
+    Verdict.INVALID,
+    Verdict.BLOCKED,
+    Verdict.REDIRECTED,
+    Verdict.OK,
+    Verdict.EXCLUDED,
+)
+"""Worst first: the order in which people want to read verdicts."""
+
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.OK: "OK",
+    Verdict.REDIRECTED: "Redirected",
+    Verdict.BROKEN: "Broken",
+    Verdict.SOFT_404: "Soft 404",
+    Verdict.TITLE_MISMATCH: "Title mismatch",
+    Verdict.TIMEOUT: "Timeout",
+    Verdict.NETWORK_ERROR: "Network error",
+    Verdict.BLOCKED: "Blocked",
+    Verdict.INVALID: "Invalid",
+    Verdict.EXCLUDED: "Excluded",
+}
+
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def redact_optional(text: str | None) -> str | None:
+    """``redact`` that lets ``None`` through, for optional fields."""
+    return None if text is None else redact(text)
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace and drop control characters: a cell must never break its row."""
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def location(occurrence: Occurrence) -> str:
+    """``file:line:col``, the form editors and CI logs turn into a jump target."""
+    return f"{occurrence.source}:{occurrence.line}:{occurrence.column}"
+
+
+def ordered_results(results: Iterable[Result]) -> list[Result]:
+    """Worst verdict first; within a verdict, the order of the report (stable sort)."""
+    rank = {verdict: index for index, verdict in enumerate(VERDICT_ORDER)}
+    return sorted(results, key=lambda result: rank[result.verdict])
+
+
+def error_text(result: Result) -> str | None:
+    """The error to show: the run's own, else why the URL was never requested."""
+    text = result.error if result.error is not None else result.target.skip_reason
+    return redact_optional(text)
+
+
+def format_score(score: float | None) -> str:
+    """One decimal, as people read similarity scores (``93.5``); empty when unknown."""
+    return "" if score is None else f"{score:.1f}"
+
+
+def summary_line(report: Report, separator: str = ", ") -> str:
+    """``3 broken, 1 timeout, 10 ok`` — every non-zero verdict, worst first."""
+    counts = report.summary()
+    parts = [f"{counts[v.value]} {v.value}" for v in VERDICT_ORDER if counts[v.value]]
+    return separator.join(parts) if parts else "no links"

@@ -1,0 +1,113 @@
+"""The JSON report (CONTRACT.md, "JSON report"): the complete, machine-readable record of a run.
+
+It is also the format other formats can be re-rendered from (``load.load_report``), so it keeps
+every fact a formatter needs, and nothing that is not plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..models import Occurrence, Report, Result, TitleCheck
+from ._common import TOOL_NAME, error_text, redact, redact_optional
+
+__all__ = ["SCHEMA", "render_json", "report_to_dict"]
+
+SCHEMA = "linkcheck-report/1"
+"""Value of the ``schema`` key; bumped only for an incompatible change."""
+
+
+def render_json(report: Report) -> str:
+    """The JSON report as text: two-space indents, UTF-8 kept readable, a final newline."""
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON report as plain Python values, key order as in the contract."""
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": TOOL_NAME, "version": report.tool_version},
+        "started_at": report.started_at,
+        "finished_at": report.finished_at,
+        "complete": report.is_complete,
+        "sources": list(report.sources),
+        "summary": report.summary(),
+        "links": [_link(result) for result in report.results],
+    }
+
+
+def _link(result: Result) -> dict[str, Any]:
+    return {
+        "url": redact(result.target.url),
+        "checked_url": redact(result.target.checked_url),
+        "final_url": redact_optional(result.final_url),
+        "verdict": result.verdict.value,
+        "status": result.status,
+        "redirects": [{"url": redact(hop.url), "status": hop.status} for hop in result.redirects],
+        "title": _title(result.title),
+        "error": error_text(result),
+        "elapsed_ms": result.elapsed_ms,
+        "occurrences": [_occurrence(occurrence) for occurrence in result.target.occurrences],
+        "details": list(result.details),
+        "extra": _json_safe_dict(result.extra),
+    }
+
+
+def _title(title: TitleCheck | None) -> dict[str, Any] | None:
+    if title is None:
+        return None
+    return {
+        "expected": title.expected,
+        "found": title.found,
+        "score": _finite(title.score),
+        "match": title.match,
+        "signal": title.signal,
+        "detail": title.detail,
+    }
+
+
+def _occurrence(occurrence: Occurrence) -> dict[str, Any]:
+    return {
+        "source": occurrence.source,
+        "line": occurrence.line,
+        "column": occurrence.column,
+        "text": occurrence.text,
+    }
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinities are not JSON; a score that is not a number is no score."""
+    if value is None or not math.isfinite(value):
+        return None
+    return value
+
+
+_DROP = object()
+"""Marker for a value that has no JSON form and is left out."""
+
+
+def _json_safe_dict(mapping: dict[str, object]) -> dict[str, Any]:
+    """Keep only what JSON can say: ``extra`` is free-form evidence, a report must still load."""
+    safe: dict[str, Any] = {}
+    for key, value in mapping.items():
+        converted = _json_safe(value)
+        if isinstance(key, str) and converted is not _DROP:
+            safe[key] = converted
+    return safe
+
+
+def _json_safe(value: object) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _DROP
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list | tuple):
+        items = [_json_safe(item) for item in value]
+        return [item for item in items if item is not _DROP]
+    if isinstance(value, dict):
+        return _json_safe_dict(value)
+    return _DROP

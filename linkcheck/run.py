@@ -1,0 +1,206 @@
+"""The only module that composes the stages: load → extract → collect → check → Report.
+
+Everything that touches the world (stdin, clock, cache, the HTTP transport) comes in as a
+parameter, so tests drive a whole run against real local servers without monkeypatching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import BinaryIO
+
+import httpx
+
+from . import __version__
+from .collect import collect
+from .cache import Cache
+from .config import DEFAULT_MAX_CACHE_AGE, Config
+from .errors import InputError
+from .extract import extract
+from .load import read_documents
+from .models import Document, Expectation, Link, Report, Result, Target
+
+__all__ = ["Plan", "plan", "run", "check_targets", "now_iso", "extract_links"]
+
+OnResult = Callable[[Result], None]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will check: the documents read and the unique targets found in them."""
+
+    documents: tuple[Document, ...]
+    targets: tuple[Target, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(d.source for d in self.documents)
+
+
+def extract_links(documents: Iterable[Document]) -> list[Link]:
+    links: list[Link] = []
+    for document in documents:
+        links.extend(extract(document))
+    return links
+
+
+def plan(
+    documents: Sequence[Document],
+    config: Config,
+    expectations: Mapping[str, Expectation] | None = None,
+) -> Plan:
+    targets = collect(extract_links(documents), config, expectations)
+    return Plan(documents=tuple(documents), targets=tuple(targets))
+
+
+@dataclass
+class _Interrupt:
+    """Records the signal that stopped a run, so the CLI can exit 130 (SIGINT) or 143 (SIGTERM)."""
+
+    signum: int | None = None
+    tasks: list[asyncio.Task[object]] = field(default_factory=list)
+
+    def trigger(self, signum: int) -> None:
+        if self.signum is None:
+            self.signum = signum
+        for task in self.tasks:
+            task.cancel()
+
+
+class RunState:
+    """Mutable facts about a run in progress (read by the CLI after ``run`` returns)."""
+
+    def __init__(self) -> None:
+        self.interrupted_by: int | None = None
+
+
+async def load_documents(
+    sources: Sequence[str], client_factory: Callable[[], object] | None, *, stdin: BinaryIO | None, config: Config
+) -> list[Document]:
+    """Read every SOURCE; URL sources are fetched first with the run's own HTTP client policy."""
+    from .client import Client
+
+    fetched: dict[str, tuple[bytes, str, str] | InputError] = {}
+    url_sources = [s for s in sources if s.lower().startswith(("http://", "https://"))]
+    if url_sources:
+        async with Client(config) as client:
+            for url in url_sources:
+                try:
+                    fetched[url] = await client.fetch_document(url)
+                except InputError as exc:
+                    fetched[url] = exc
+
+    def fetch_url(url: str) -> tuple[bytes, str, str]:
+        value = fetched[url]
+        if isinstance(value, InputError):
+            raise value
+        return value
+
+    return read_documents(sources, stdin=stdin, fetch_url=fetch_url)
+
+
+async def check_targets(
+    targets: Sequence[Target],
+    config: Config,
+    *,
+    on_result: OnResult | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    state: RunState | None = None,
+    cache: Cache | None = None,
+    max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
+) -> list[Result]:
+    """Check every target concurrently (limits live in the client); results in target order.
+
+    On SIGINT/SIGTERM the in-flight checks are cancelled and the finished results returned;
+    ``state.interrupted_by`` records the signal.
+    """
+    from .check import inspect_target, judge_cached
+    from .client import Client
+
+    results: dict[int, Result] = {}
+    interrupt = _Interrupt()
+    loop = asyncio.get_running_loop()
+    installed: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, interrupt.trigger, signum)
+            installed.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        async with Client(config, transport=transport) as client:
+
+            async def one(index: int, target: Target) -> None:
+                entry = cache.get(target.key) if cache is not None and target.skip is None else None
+                if cache is not None and entry is not None and entry.is_fresh(cache.clock(), max_cache_age):
+                    result = judge_cached(target, entry, config)
+                    result = replace(result, details=(*result.details, "cached"))
+                else:
+                    checked = await inspect_target(client, target, config, revalidate=entry)
+                    result = checked.result
+                    if cache is not None and entry is not None and checked.is_revalidated:
+                        cache.touch(entry)
+                    elif cache is not None:
+                        cache.put(result, checked.fetch, checked.page)
+                results[index] = result
+                if on_result is not None:
+                    on_result(result)
+
+            interrupt.tasks = [asyncio.ensure_future(one(i, t)) for i, t in enumerate(targets)]
+            await asyncio.gather(*interrupt.tasks, return_exceptions=True)
+            for task in interrupt.tasks:
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+    if state is not None:
+        state.interrupted_by = interrupt.signum
+    return [results[i] for i in sorted(results)]
+
+
+def run(
+    sources: Sequence[str],
+    config: Config,
+    *,
+    expectations: Mapping[str, Expectation] | None = None,
+    stdin: BinaryIO | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    on_result: OnResult | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    state: RunState | None = None,
+    cache: Cache | None = None,
+    max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
+) -> Report:
+    """Run the whole pipeline and return the Report (incomplete when interrupted)."""
+    started = now_iso()
+    state = state if state is not None else RunState()
+
+    async def main() -> tuple[Plan, list[Result]]:
+        documents = await load_documents(sources, None, stdin=stdin, config=config)
+        the_plan = plan(documents, config, expectations)
+        if on_plan is not None:
+            on_plan(the_plan)
+        results = await check_targets(
+            the_plan.targets, config, on_result=on_result, transport=transport, state=state,
+            cache=cache, max_cache_age=max_cache_age,
+        )
+        return the_plan, results
+
+    the_plan, results = asyncio.run(main())
+    return Report(
+        sources=the_plan.sources,
+        results=tuple(results),
+        started_at=started,
+        finished_at=now_iso(),
+        tool_version=__version__,
+        is_complete=state.interrupted_by is None,
+    )
