@@ -3,6 +3,9 @@
 Relative links resolve against ``<base href>`` or the URL the document was fetched from. A local
 HTML file with neither has no URL to resolve against: its relative links point at other local
 files, which are out of scope, so they are skipped rather than reported as invalid.
+
+Positions come from the parser (``sourceline``/``sourcepos``); the column is moved to the
+attribute value when it can be found as written on that line, so it points at the URL itself.
 """
 
 from __future__ import annotations
