@@ -42,7 +42,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 FORMAT_NAMES = ("json", "markdown", "md", "html", "junit", "xml", "sarif", "csv")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
+EXIT_SIGNAL: dict[int, int] = {int(signal.SIGINT): 130, int(signal.SIGTERM): 143}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -55,7 +55,9 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 class _Group(click.Group):
     """Turns every usage or run error into one line on stderr, never a traceback."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
         extra.pop("standalone_mode", None)
         try:
             rv = super().main(args, prog_name or "linkcheck", standalone_mode=False, **extra)
@@ -125,19 +127,29 @@ def _load_config_defaults(ctx: click.Context, param: click.Parameter, value: Pat
     path = value or find_config_file(Path.cwd())
     if path is None:
         return
-    names: dict[str, str] = {}
+    names: dict[str, click.Option] = {}
     for option in ctx.command.params:
         if isinstance(option, click.Option) and option.name and option.expose_value:
             for opt in option.opts:
                 if opt.startswith("--"):
-                    names[opt[2:].replace("-", "_")] = option.name
+                    names[opt[2:].replace("-", "_")] = option
     defaults: dict[str, Any] = {}
     for key, val in load_config_table(path).items():
-        name = names.get(key.replace("-", "_"))
-        if name is None:
+        found = names.get(key.replace("-", "_"))
+        if found is None or found.name is None:
             raise ConfigError(f"{path}: unknown key {key!r} in linkcheck settings")
-        defaults[name] = list(val) if isinstance(val, list | tuple) else val
+        defaults[found.name] = _config_value(found, val, path.parent)
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
+
+
+def _config_value(option: click.Option, value: Any, base: Path) -> Any:
+    """A settings-file value as the option takes it: relative paths count from the file's folder,
+    and a list given for a single-valued option (``fail-on = ["broken"]``) is joined with commas."""
+    if isinstance(value, list | tuple) and not option.multiple:
+        value = ",".join(str(v) for v in value)
+    if isinstance(option.type, click.Path) and isinstance(value, str) and not Path(value).is_absolute():
+        value = str(base / value)
+    return list(value) if isinstance(value, list | tuple) else value
 
 
 def _parse_verdicts(text: str) -> frozenset[Verdict]:
@@ -305,7 +317,7 @@ def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
     from .run import load_documents, plan
 
     config = _build_config(**opts)
-    documents = asyncio.run(load_documents(sources, None, stdin=_stdin_if_needed(sources), config=config))
+    documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
     groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
     if fmt == "json":
         payload = {
@@ -346,7 +358,7 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
     from .run import load_documents, plan
 
     config = _build_config(**opts)
-    documents = asyncio.run(load_documents(sources, None, stdin=_stdin_if_needed(sources), config=config))
+    documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
     the_plan = plan(documents, config)
     report = None
     if from_report is not None:

@@ -180,7 +180,8 @@ def find_config_file(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "linkcheck" in _read_toml(path).get("tool", {})
+        tool = _read_toml(path).get("tool", {})
+        return isinstance(tool, dict) and "linkcheck" in tool
     except Exception:
         return False
 

@@ -1,4 +1,15 @@
-"""Build expected-sources manifests from documents (and, optionally, a baseline report)."""
+"""Build expected-sources manifests from documents (and, optionally, a baseline report).
+
+Two uses, one format:
+
+* ``linkcheck expect DOC -o FILE.toml``: the link text is the expected title and the host's
+  publisher is filled in when linkcheck knows it; the author then corrects what is wrong.
+* ``linkcheck expect DOC --from-report reports/linkcheck.json -o FILE.toml``: the titles the
+  last audit actually *found* become the expected titles (the link text stays as a ``note``)
+  and the URL each link ended at is pinned as ``final_url``. A later ``check --expect FILE.toml``
+  then reports any page whose title moved away from the baseline as ``title_mismatch`` (old
+  title expected, new title found): content drift made visible.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .manifest import render_manifest
-from .models import Report, Target
+from .models import Report, Result, Target
 from .urls import normalise
 
-__all__ = ["build_manifest", "KNOWN_PUBLISHERS"]
+__all__ = ["build_manifest", "baseline_facts", "KNOWN_PUBLISHERS"]
 
 KNOWN_PUBLISHERS: dict[str, str] = {
     "www.consilium.europa.eu": "Council of the EU",
@@ -32,30 +43,40 @@ KNOWN_PUBLISHERS: dict[str, str] = {
 """Publishers of well-known hosts; other hosts get no publisher rather than a guess."""
 
 
+def baseline_facts(report: Report) -> dict[str, Result]:
+    """Results of a baseline report keyed by normalised URL.
+
+    A loaded report keys its targets by the URL as written, so the key is normalised again here:
+    ``https://Example.org`` in the report and ``https://example.org/`` in the document are one link.
+    """
+    return {normalise(result.target.url): result for result in report.results}
+
+
 def build_manifest(targets: Sequence[Target], baseline: Report | None = None) -> str:
     """Manifest TOML for every checkable target: link text as title, known publisher.
 
-    With a ``baseline`` report, the title found on the page replaces the link text, so a
-    later ``check --expect`` detects content drift (a changed title is a title_mismatch).
+    With a ``baseline`` report, the title found on the page replaces the link text and the
+    final URL is pinned, so a later ``check --expect`` detects content drift.
     """
-    found: dict[str, dict[str, Any]] = {}
-    if baseline is not None:
-        for result in baseline.results:
-            if result.title is not None and result.title.found:
-                found[result.target.key] = {"title": result.title.found, "final_url": result.final_url}
+    found = baseline_facts(baseline) if baseline is not None else {}
     entries: list[dict[str, Any]] = []
     for target in targets:
         if target.skip is not None:
             continue
-        title = target.expected.title if target.expected else None
-        entry: dict[str, Any] = {"url": target.url, "title": title, "publisher": KNOWN_PUBLISHERS.get(target.host)}
-        base = found.get(normalise(target.url))
-        if base is not None:
-            entry["title"] = base["title"]
-            entry["match"] = "fuzzy"
-            if title and title != base["title"]:
-                entry["note"] = f"link text: {title}"
-        if entry["title"] is None:
-            entry["note"] = "bare URL: add the title of the cited source"
-        entries.append(entry)
+        entries.append(_entry(target, found.get(normalise(target.url))))
     return render_manifest(entries)
+
+
+def _entry(target: Target, base: Result | None) -> dict[str, Any]:
+    link_text = target.expected.title if target.expected else None
+    entry: dict[str, Any] = {"url": target.url, "title": link_text, "publisher": KNOWN_PUBLISHERS.get(target.host)}
+    if base is not None and base.title is not None and base.title.found:
+        entry["title"] = base.title.found
+        entry["match"] = "fuzzy"
+        if link_text and link_text != base.title.found:
+            entry["note"] = f"link text: {link_text}"
+    if base is not None and base.final_url and base.status is not None:
+        entry["final_url"] = base.final_url
+    if entry["title"] is None:
+        entry["note"] = "bare URL: add the title of the cited source"
+    return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import IO
 
@@ -12,9 +13,13 @@ __all__ = ["Progress", "sanitize"]
 _CONTROL = {c: None for c in range(0x20) if c not in (0x09,)} | {0x7F: None} | {c: None for c in range(0x80, 0xA0)}
 
 
+_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
+
+
 def sanitize(text: str) -> str:
-    """Strip terminal control sequences (ESC, CSI, C1) from text a page or document gave us."""
-    return text.translate(_CONTROL)
+    """Strip terminal control sequences (CSI, OSC, other ESC and C0/C1 controls but TAB) from
+    text a page or document gave us, so it cannot recolour, retitle or rewrite the terminal."""
+    return _SEQUENCE.sub("", text).translate(_CONTROL)
 
 
 class Progress:

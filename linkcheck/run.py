@@ -82,9 +82,7 @@ class RunState:
         self.interrupted_by: int | None = None
 
 
-async def load_documents(
-    sources: Sequence[str], client_factory: Callable[[], object] | None, *, stdin: BinaryIO | None, config: Config
-) -> list[Document]:
+async def load_documents(sources: Sequence[str], *, stdin: BinaryIO | None, config: Config) -> list[Document]:
     """Read every SOURCE; URL sources are fetched first with the run's own HTTP client policy."""
     from .client import Client
 
@@ -160,8 +158,8 @@ async def check_targets(
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
     finally:
-        for signum in installed:
-            loop.remove_signal_handler(signum)
+        for handled in installed:
+            loop.remove_signal_handler(handled)
     if state is not None:
         state.interrupted_by = interrupt.signum
     return [results[i] for i in sorted(results)]
@@ -185,7 +183,7 @@ def run(
     state = state if state is not None else RunState()
 
     async def main() -> tuple[Plan, list[Result]]:
-        documents = await load_documents(sources, None, stdin=stdin, config=config)
+        documents = await load_documents(sources, stdin=stdin, config=config)
         the_plan = plan(documents, config, expectations)
         if on_plan is not None:
             on_plan(the_plan)
