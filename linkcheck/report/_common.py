@@ -16,6 +16,7 @@ __all__ = [
     "VERDICT_LABELS",
     "VERDICT_ORDER",
     "error_text",
+    "failure_facts",
     "format_score",
     "location",
     "one_line",
@@ -83,6 +84,29 @@ def error_text(result: Result) -> str | None:
     """The error to show: the run's own, else why the URL was never requested."""
     text = result.error if result.error is not None else result.target.skip_reason
     return redact_optional(text)
+
+
+def failure_facts(result: Result, *, title_first: bool = False) -> list[str]:
+    """The facts a one-line failure message shows: status, error, contradicting titles.
+
+    ``title_first`` orders the titles as "expected …, found …" (for a reviewer reading an
+    annotation) rather than "found …, expected …" (for a test report).
+    """
+    facts: list[str] = []
+    if result.status is not None:
+        facts.append(f"HTTP {result.status}")
+    error = error_text(result)
+    if error:
+        facts.append(error)
+    title = result.title
+    if title is not None and title.match is False:
+        if title_first:
+            score = f", score {format_score(title.score)}" if title.score is not None else ""
+            facts.append(f"expected title “{title.expected}”, found “{title.found}”{score}")
+        else:
+            score = f" (score {format_score(title.score)})" if title.score is not None else ""
+            facts.append(f"found title “{title.found}”, expected “{title.expected}”{score}")
+    return facts
 
 
 def format_score(score: float | None) -> str:

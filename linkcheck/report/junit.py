@@ -13,7 +13,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..models import Occurrence, Report, Result, Verdict
-from ._common import TOOL_NAME, VERDICT_LABELS, error_text, format_score, location, one_line, redact
+from ._common import (
+    TOOL_NAME,
+    VERDICT_LABELS,
+    error_text,
+    failure_facts,
+    format_score,
+    location,
+    one_line,
+    redact,
+)
 
 __all__ = ["render_junit"]
 
@@ -96,16 +105,7 @@ def _testcase(source: str, case: _Case) -> ET.Element:
 
 def _message(result: Result) -> str:
     """One line: verdict, status, error, title; CI lists show it next to the test name."""
-    facts = []
-    if result.status is not None:
-        facts.append(f"HTTP {result.status}")
-    error = error_text(result)
-    if error:
-        facts.append(error)
-    title = result.title
-    if title is not None and title.match is False:
-        score = f" (score {format_score(title.score)})" if title.score is not None else ""
-        facts.append(f"found title “{title.found}”, expected “{title.expected}”{score}")
+    facts = failure_facts(result)
     label = VERDICT_LABELS[result.verdict]
     return one_line(f"{label}: {'; '.join(facts)}" if facts else label)
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from ..models import Occurrence, Report, Result, Verdict
 from ..urls import scheme_of
-from ._common import TOOL_NAME, VERDICT_ORDER, error_text, format_score, one_line, redact
+from ._common import TOOL_NAME, VERDICT_ORDER, failure_facts, one_line, redact
 
 __all__ = ["INFORMATION_URI", "SARIF_SCHEMA", "SARIF_VERSION", "render_sarif", "rule_id"]
 
@@ -128,15 +128,7 @@ def _result(result: Result, occurrence: Occurrence) -> dict[str, Any]:
 def _message(result: Result) -> str:
     """What a reviewer reads on the annotation: verdict, URL, status, error, titles."""
     parts = [f"{result.verdict.value.replace('_', ' ').capitalize()} link: {redact(result.target.url)}"]
-    if result.status is not None:
-        parts.append(f"HTTP {result.status}")
-    error = error_text(result)
-    if error:
-        parts.append(error)
-    title = result.title
-    if title is not None and title.match is False:
-        score = f", score {format_score(title.score)}" if title.score is not None else ""
-        parts.append(f"expected title “{title.expected}”, found “{title.found}”{score}")
+    parts += failure_facts(result, title_first=True)
     if result.final_url is not None and result.redirects:
         parts.append(f"redirected to {redact(result.final_url)}")
     head, facts = parts[0], parts[1:]
