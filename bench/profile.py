@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BenchServer, DEFAULT_OUT, PEERS, PROJECT, _linkcheck_command, build_scenarios, write_doc  # noqa: E402
+from run import DEFAULT_OUT, PEERS, PROJECT, BenchServer, _linkcheck_command, build_scenarios, write_doc  # noqa: E402
 
 __all__ = ["main"]
 
@@ -32,7 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (_PROF / "pyinstrument").exists():
         subprocess.run(
-            [str(PROJECT / ".venv/bin/python"), "-m", "pip", "install", "--quiet", "--target", str(_PROF), "pyinstrument"],
+            [
+                str(PROJECT / ".venv/bin/python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--target",
+                str(_PROF),
+                "pyinstrument",
+            ],
             check=True,
         )
     scenario = next(s for s in build_scenarios(args.quick) if s.name == args.scenario)

@@ -26,11 +26,13 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import expected_status, host_address, page_path, page_title  # noqa: E402
 
 __all__ = [
+    "DEFAULT_LONG_RUN",
     "DEFAULT_REPEAT",
     "DEFAULT_TIMEOUT",
     "Measurement",
@@ -47,6 +49,7 @@ PEERS = BENCH / ".peers"
 DEFAULT_OUT = BENCH / "out"
 DEFAULT_REPEAT = 3
 DEFAULT_TIMEOUT = 20
+DEFAULT_LONG_RUN = 20.0  # seconds: a run longer than this is not repeated
 DEFAULT_TOOLS = ("linkcheck", "lychee", "linkchecker", "linkinator")
 _FAILING_VERDICTS = {"broken", "soft_404", "title_mismatch", "timeout", "network_error", "invalid"}
 
@@ -86,9 +89,14 @@ def build_scenarios(quick: bool) -> list[Scenario]:
     """The scenarios of the issue; ``quick`` divides every size by ten and runs each once."""
     k = 10 if quick else 1
     rep = 1 if quick else DEFAULT_REPEAT
-    fast20 = lambda n, ms: Group(n // k, 20, ms)  # noqa: E731
+
+    def fast20(n: int, ms: int) -> Group:
+        return Group(n // k, 20, ms)
+
     scenarios = [
-        Scenario("fast-2k", "2,000 links on 20 hosts answering at once; c16", (fast20(2000, 0),), 16, 16, rep),
+        Scenario(
+            "fast-2k", "2,000 links on 20 hosts answering at once; c16", (fast20(2000, 0),), 16, 16, rep
+        ),
         Scenario("slow-2k", "2,000 links on 20 hosts at 100 ms; c16", (fast20(2000, 100),), 16, 16, rep),
     ]
     for per_host in (4, 16, 64):
@@ -368,6 +376,27 @@ def build_tools() -> dict[str, Tool]:
     }
 
 
+def tool_versions(tools: Sequence[Tool]) -> list[str]:
+    """One ``name version`` per tool, from its own ``--version`` (first line)."""
+    found = []
+    for tool in tools:
+        command = [*tool.help_command[:-1], "--version"]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                env={**os.environ, **tool.env},
+                cwd=PROJECT,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line and "WARNING" not in line]
+        found.append(f"{tool.name}: {lines[0].strip() if lines else '?'}")
+    return found
+
+
 # --------------------------------------------------------------------------- server
 
 
@@ -378,7 +407,15 @@ class BenchServer:
         bench_python = PEERS / "bench-venv" / "bin" / "python"
         python = str(bench_python) if bench_python.exists() else sys.executable
         self.process = subprocess.Popen(
-            [python, str(BENCH / "server.py"), "--hosts", str(hosts), "--watch-stdin", "--max-seconds", "1800"],
+            [
+                python,
+                str(BENCH / "server.py"),
+                "--hosts",
+                str(hosts),
+                "--watch-stdin",
+                "--max-seconds",
+                "1800",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -387,19 +424,20 @@ class BenchServer:
         self.port = int(json.loads(self.process.stdout.readline())["port"])
         self.uses_uvloop = bench_python.exists()
 
-    def _get(self, path: str) -> dict[str, object]:
+    def _get(self, path: str) -> dict[str, Any]:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
             return json.loads(response.read())  # type: ignore[no-any-return]
 
     def reset(self) -> None:
         self._get("/__reset")
 
-    def stats(self) -> dict[str, object]:
+    def stats(self) -> dict[str, Any]:
         return self._get("/__stats")
 
     def close(self) -> None:
-        assert self.process.stdin is not None
+        assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.close()
+        self.process.stdout.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -434,7 +472,9 @@ class Measurement:
         return statistics.median(self.walls) if self.walls else float("nan")
 
 
-def _measure(command: Sequence[str], run_dir: Path, timeout: float, env: dict[str, str]) -> tuple[dict, str]:
+def _measure(
+    command: Sequence[str], run_dir: Path, timeout: float, env: dict[str, str]
+) -> tuple[dict[str, Any], str]:
     """Run ``command`` in a fresh wrapper; (wall/rss result, stdout)."""
     result_file = run_dir / "measure.json"
     stdout_file = run_dir / "stdout.txt"
@@ -459,11 +499,13 @@ def _parity(found: Found, doc: Doc) -> str:
     if found.urls - doc.urls:
         parts.append(f"extra {len(found.urls - doc.urls)}")
     if found.broken != doc.broken:
-        parts.append(f"broken {len(found.broken & doc.broken)}/{len(doc.broken)} +{len(found.broken - doc.broken)}")
+        parts.append(
+            f"broken {len(found.broken & doc.broken)}/{len(doc.broken)} +{len(found.broken - doc.broken)}"
+        )
     return "MISMATCH: " + ", ".join(parts)
 
 
-def _server_figures(stats: dict) -> tuple[int, int, int, str]:
+def _server_figures(stats: dict[str, Any]) -> tuple[int, int, int, str]:
     total = stats["total"]
     hosts = stats["hosts"].values()
     max_host = max((h["max_in_flight"] for h in hosts), default=0)
@@ -471,7 +513,7 @@ def _server_figures(stats: dict) -> tuple[int, int, int, str]:
     return total["requests"], max_host, total["max_in_flight"], methods
 
 
-def _fast_hosts_done(stats: dict, slow_host: str) -> float:
+def _fast_hosts_done(stats: dict[str, Any], slow_host: str) -> float:
     """Seconds from the first request to the last answer of the fast hosts (fair schedulers: small)."""
     hosts = stats["hosts"]
     starts = [h["first_at"] for h in hosts.values() if h["requests"]]
@@ -484,7 +526,13 @@ def _join(note: str, extra: str) -> str:
 
 
 def run_check(
-    scenario: Scenario, tool: Tool, doc: Doc, server: BenchServer, out: Path, repeat: int, log: Callable[[str], None]
+    scenario: Scenario,
+    tool: Tool,
+    doc: Doc,
+    server: BenchServer,
+    out: Path,
+    repeat: int,
+    log: Callable[[str], None],
 ) -> Measurement:
     m = Measurement(scenario.name, tool.name, limit=doc.limit, note=tool.note, expected_links=len(doc.urls))
     timeout = min(600.0, doc.limit * 4 + 60)
@@ -512,12 +560,22 @@ def run_check(
         if scenario.name == "mixed":
             done = _fast_hosts_done(stats, host_address(0))
             m.note = _join(m.note, f"fast hosts done at {done:.2f} s")
-        log(f"  {tool.name} run {n}: {result['wall']:.2f} s, {result['max_rss_kb'] / 1024:.0f} MB, {m.parity}")
+        log(
+            f"  {tool.name} run {n}: {result['wall']:.2f} s, {result['max_rss_kb'] / 1024:.0f} MB, {m.parity}"
+        )
+        if result["wall"] > DEFAULT_LONG_RUN:
+            break  # a long run's spread is small next to its length: once is enough
     return m
 
 
 def run_warm_cache(
-    scenario: Scenario, tool: Tool, doc: Doc, server: BenchServer, out: Path, repeat: int, log: Callable[[str], None]
+    scenario: Scenario,
+    tool: Tool,
+    doc: Doc,
+    server: BenchServer,
+    out: Path,
+    repeat: int,
+    log: Callable[[str], None],
 ) -> list[Measurement]:
     cache = out / scenario.name / "cache.sqlite"
     cache.unlink(missing_ok=True)
@@ -574,11 +632,36 @@ def run_extract(scenario: Scenario, tool: Tool, out: Path, repeat: int) -> Measu
     return m
 
 
+def measure_capacity(server: BenchServer, seconds: int = 3) -> str:
+    """The server's own throughput under wrk (when installed), so it is shown not to be the bottleneck."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return "wrk not installed: server capacity not measured"
+    figures = []
+    for delay, connections in ((0, 64), (100, 200)):
+        url = f"http://{host_address(0)}:{server.port}{page_path(1, delay)}"
+        done = subprocess.run(
+            [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+        )
+        rate = next(
+            (line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Requests/sec")), "?"
+        )
+        figures.append(f"{float(rate):,.0f} req/s at {delay} ms with {connections} connections")
+    return "Server capacity (wrk -t1, keep-alive): " + "; ".join(figures) + "."
+
+
 # --------------------------------------------------------------------------- report
 
 
 def _fmt(value: float, digits: int = 2) -> str:
-    return "–" if value != value else f"{value:.{digits}f}"  # NaN -> dash
+    if value != value:  # NaN
+        return "–"
+    if 0 < abs(value) < 0.1 and digits == 2:
+        digits = 3
+    return f"{value:.{digits}f}"
 
 
 def render_table(measurements: list[Measurement]) -> str:
@@ -590,15 +673,19 @@ def render_table(measurements: list[Measurement]) -> str:
     )
     rows = [header, "|" + "---|" * 15]
     for m in measurements:
-        links_per_s = m.links / m.wall if m.walls and m.links and m.scenario not in ("startup", "extract") else float("nan")
+        links_per_s = (
+            m.links / m.wall
+            if m.walls and m.links and m.scenario not in ("startup", "extract")
+            else float("nan")
+        )
         ratio_limit = m.wall / m.limit if m.limit else float("nan")
         base = lc.get(m.scenario)
         ratio_lc = base.wall / m.wall if base and m.walls and m.tool != "linkcheck" else float("nan")
         rows.append(
             f"| {m.scenario} | {m.tool} | {m.links} | {m.broken} | {m.parity} | {_fmt(m.wall)} "
             f"| {_fmt(links_per_s, 0)} | {_fmt(m.max_rss_mb, 0)} | {m.requests or '–'} "
-            f"| {m.max_in_flight_host or '–'} | {m.max_in_flight or '–'} | {_fmt(m.limit) if m.limit else '–'} "
-            f"| {_fmt(ratio_limit)} | {_fmt(ratio_lc)} | {m.note} |"
+            f"| {m.max_in_flight_host or '–'} | {m.max_in_flight or '–'} "
+            f"| {_fmt(m.limit) if m.limit else '–'} | {_fmt(ratio_limit)} | {_fmt(ratio_lc)} | {m.note} |"
         )
     return "\n".join(rows) + "\n"
 
@@ -611,9 +698,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="sizes ÷ 10, one run each: a smoke test")
     parser.add_argument("--scenario", action="append", default=[], help="only these (repeatable, or a,b)")
     parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS), help="comma-separated tool names")
-    parser.add_argument("--repeat", type=int, default=0, help="runs per tool and scenario (default: per scenario)")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs per tool and scenario (default: per scenario)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for documents and results")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--no-capacity", action="store_true", help="skip the wrk measurement of the server")
     return parser.parse_args(argv)
 
 
@@ -639,7 +729,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"unknown tool(s): {', '.join(missing)}; known: {', '.join(all_tools)}")
     tools = [all_tools[t] for t in wanted if all_tools[t].available()]
     skipped = [t for t in wanted if not all_tools[t].available()]
-    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
     if skipped:
         log(f"not installed (run bench/install_peers.sh): {', '.join(skipped)}")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -647,7 +740,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = BenchServer()
     measurements: list[Measurement] = []
     try:
-        log(f"server on 127.0.0.1-21:{server.port} (uvloop: {server.uses_uvloop})")
+        log(f"server on 127.0.0.1-22:{server.port} (uvloop: {server.uses_uvloop})")
+        capacity = measure_capacity(server) if not args.no_capacity else "capacity not measured"
+        log(capacity)
         for scenario in scenarios:
             repeat = args.repeat or scenario.repeat
             log(f"{scenario.name}: {scenario.what}")
@@ -661,7 +756,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             doc = write_doc(scenario, server.port, args.out / scenario.name / "doc")
             for tool in chosen:
                 if scenario.kind == "warm-cache":
-                    measurements += run_warm_cache(scenario, tool, doc, server, args.out / scenario.name, repeat, log)
+                    measurements += run_warm_cache(
+                        scenario, tool, doc, server, args.out / scenario.name, repeat, log
+                    )
                 else:
                     measurements.append(run_check(scenario, tool, doc, server, args.out, repeat, log))
     finally:
@@ -669,7 +766,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     table = render_table(measurements)
     stamp = time.strftime("%Y-%m-%d %H:%M")
-    text = f"# Benchmark {stamp}{' (quick)' if args.quick else ''}\n\nTotal time {elapsed:.0f} s.\n\n{table}"
+    versions = "; ".join(tool_versions(tools))
+    text = (
+        f"# Benchmark {stamp}{' (quick)' if args.quick else ''}\n\n"
+        f"Total time {elapsed:.0f} s on {os.cpu_count()} cores. {capacity} Versions: {versions}.\n\n{table}"
+    )
     print(text)
     (args.out / "results.md").write_text(text, encoding="utf-8")
     (args.out / "results.json").write_text(

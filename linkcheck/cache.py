@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .drift import fingerprint
 from .models import Fetch, Page, Redirect, Result, Verdict
 
 __all__ = ["Cache", "CacheEntry", "CACHEABLE", "SCHEMA_VERSION"]
@@ -39,6 +40,8 @@ class CacheEntry:
     page: Page
     error: str | None
     details: tuple[str, ...]
+    fingerprint: str | None = None
+    """SimHash of the page's visible text at that audit (``drift.fingerprint``), for drift checks."""
 
     def is_fresh(self, now: float, max_age: float) -> bool:
         return now - self.checked_at <= max_age
@@ -162,6 +165,7 @@ class Cache:
                 page=_page_from_json(evidence["page"]),
                 error=evidence.get("error"),
                 details=tuple(evidence.get("details", ())),
+                fingerprint=evidence.get("fingerprint"),
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -175,6 +179,7 @@ class Cache:
             "page": _page_to_json(page),
             "error": result.error,
             "details": [d for d in result.details if d not in ("cached", "revalidated")],
+            "fingerprint": fingerprint(page),
         }
         self._write(result.target.key, result.verdict, evidence)
 

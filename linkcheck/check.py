@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import judge, titles
+from . import drift, judge, titles
 from .cache import CacheEntry
 from .client import Client
 from .config import Config
@@ -52,7 +52,7 @@ async def inspect_target(
     if judge.needs_probe(target, fetch, page, config):
         probe = await client.fetch_probe(fetch.final_url)
         probe_page = _read_page(probe)
-    result = judge.judge(target, fetch, page, config, probe=probe, probe_page=probe_page)
+    result = drift.check_final_url(judge.judge(target, fetch, page, config, probe=probe, probe_page=probe_page))
     return Checked(result, fetch, page)
 
 
@@ -65,7 +65,7 @@ def judge_cached(target: Target, entry: CacheEntry, config: Config) -> Result:
     result = judge.judge(target, entry.fetch, entry.page, config)
     if entry.verdict is Verdict.SOFT_404 and not result.is_failure:
         result = replace(result, verdict=Verdict.SOFT_404, error=entry.error)
-    return replace(result, elapsed_ms=0)
+    return drift.check_final_url(replace(result, elapsed_ms=0))
 
 
 def _read_page(fetch: Fetch) -> Page:

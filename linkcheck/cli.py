@@ -66,9 +66,9 @@ class _Group(click.Group):
             _fail(exc.format_message() + hint)
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # Ctrl-C, or a signal raised as run.Interrupted (SIGTERM → 143)
             click.echo("linkcheck: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(EXIT_SIGNAL.get(getattr(exc.__cause__, "signum", signal.SIGINT), 130))
         except LinkcheckError as exc:
             _fail(str(exc), exc.exit_code)
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
@@ -212,6 +212,8 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--title-threshold", type=click.FloatRange(0, 100), default=DEFAULT_TITLE_THRESHOLD,
               show_default=True, help="Lowest similarity score (0..100) that counts as a title match.")
 @click.option("--fail-on", metavar="VERDICT[,…]", help="Verdicts that make exit 1 (default: the failing ones).")
+@click.option("--changed-since", metavar="GIT_REF",
+              help="Check only the documents among SOURCE changed since GIT_REF (and not yet committed).")
 @click.option("--check-fragments/--no-check-fragments", default=True, show_default=True,
               help="Check that #fragment anchors exist in HTML pages.")
 @click.option("--exclude-private", is_flag=True, help="Refuse targets on private addresses (10/8, 192.168/16 …).")
@@ -223,6 +225,15 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--max-cache-age", default="1d", show_default=True, metavar="DURATION",
               help="Reuse cached results younger than this (e.g. 12h, 1d).")
+@click.option("--suggest-archive", is_flag=True,
+              help="Find an archived capture for broken, soft_404 and title_mismatch links.")
+@click.option("--archive-endpoint", default="https://web.archive.org/cdx/search/cdx", show_default=True,
+              metavar="URL", help="Wayback CDX API endpoint for --suggest-archive.")
+@click.option("--as-of", metavar="DATE", help="The document's date for --suggest-archive [default: file date].")
+@click.option("--warc", "warc_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record every request and response read into this WARC file (.warc.gz).")
+@click.option("--replay", "replay_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check from a WARC file recorded with --warc instead of the network.")
 @_network_options
 @click.option("--progress/--no-progress", default=None, help="Progress display on stderr [default: on a terminal].")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), is_eager=True,
@@ -244,13 +255,24 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     from .report import write_reports
     from .run import RunState, run
 
+    if opts.get("changed_since"):
+        from .changed import filter_changed
+
+        sources = tuple(filter_changed(sources, opts["changed_since"]))
+        if not sources:
+            click.echo(f"linkcheck: no documents changed since {opts['changed_since']}", err=True)
     config = _build_config(**opts)
     formats = _formats(opts["formats"])
     fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") else None
     expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
     max_cache_age = parse_duration(opts["max_cache_age"])
+    from .archive import archive_options
+    from .warc import evidence_transport, finish_recording
+
+    archive = archive_options(opts["suggest_archive"], opts["archive_endpoint"], opts.get("as_of"))
+    transport, recorder = evidence_transport(config, warc=opts.get("warc_file"), replay=opts.get("replay_file"))
     cache = None
-    if not opts["no_cache"]:
+    if not opts["no_cache"] and transport is None:  # evidence comes from the wire or the WARC, never the cache
         from .cache import Cache
 
         cache = Cache(opts["cache_file"] or DEFAULT_CACHE)
@@ -270,34 +292,31 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             state=state,
             cache=cache,
             max_cache_age=max_cache_age,
+            transport=transport,
+            archive=archive,
         )
+        finish_recording(recorder, report)
     finally:
         progress.finish()
+        if recorder is not None:
+            recorder.close()
         if cache is not None:
             cache.close()
     paths = write_reports(report, opts["output"], formats)
-    _print_summary(report, paths)
+    _print_summary(report, paths, fail_on)
     if state.interrupted_by is not None:
         click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
         return EXIT_SIGNAL.get(state.interrupted_by, 130)
     return EXIT_OK if report.is_success(fail_on) else EXIT_FAILED
 
 
-def _print_summary(report: Report, paths: Sequence[Path]) -> None:
-    from .progress import sanitize
+def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Verdict] | None = None) -> None:
+    """Tell the person (stderr) and, on GitHub Actions, the workflow (annotations, job summary)."""
+    from .github import emit_github
+    from .summary import print_summary
 
-    summary = report.summary()
-    counts = ", ".join(f"{n} {v}" for v, n in summary.items() if v != "total" and n)
-    click.echo(f"linkcheck: {summary['total']} links: {counts or 'none'}", err=True)
-    for result in report.failures():
-        where = result.target.occurrences[0] if result.target.occurrences else None
-        loc = f"{where.source}:{where.line}:{where.column}: " if where else ""
-        detail = result.error or (f"HTTP {result.status}" if result.status else "")
-        if result.title and result.title.match is False:
-            detail = f"title {result.title.found!r} ≠ {result.title.expected!r} ({result.title.score})"
-        click.echo(sanitize(f"  {loc}{result.verdict.value}: {result.url}  {detail}".rstrip()), err=True)
-    for path in paths:
-        click.echo(f"linkcheck: wrote {path}", err=True)
+    print_summary(report, paths, stream=sys.stderr, fail_on=fail_on)
+    emit_github(report, fail_on=fail_on, stdout=sys.stdout)
 
 
 @cli.command()
@@ -314,10 +333,11 @@ def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
     """
     import asyncio
 
-    from .run import load_documents, plan
+    from .run import load_documents, plan, raise_on_signals
 
     config = _build_config(**opts)
-    documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
+    with raise_on_signals():
+        documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
     groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
     if fmt == "json":
         payload = {
@@ -355,10 +375,11 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
     import asyncio
 
     from .expect import build_manifest
-    from .run import load_documents, plan
+    from .run import load_documents, plan, raise_on_signals
 
     config = _build_config(**opts)
-    documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
+    with raise_on_signals():
+        documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
     the_plan = plan(documents, config)
     report = None
     if from_report is not None:
@@ -366,8 +387,8 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 
         try:
             report = load_report(from_report.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
-            raise UsageError(f"--from-report: {from_report}: not a linkcheck JSON report ({exc})") from None
+        except (OSError, ValueError, KeyError, LinkcheckError) as exc:
+            raise UsageError(f"--from-report: {from_report}: {exc}") from None
     text = build_manifest(the_plan.targets, report)
     if output is None:
         click.echo(text, nl=False)
@@ -376,6 +397,59 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 
         write_atomic(output, text)
         click.echo(f"linkcheck: wrote {output}", err=True)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--redirects", is_flag=True, help="Rewrite permanently redirected URLs (301/308) to their new address.")
+@click.option("--write", "do_write", is_flag=True, help="Apply the changes (default: only show the diff).")
+@click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Take the redirects from a JSON report instead of checking the links now.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Most requests in flight at once.")
+@click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
+              help="Most requests in flight to one host.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=DEFAULT_RETRIES, show_default=True,
+              help="Retries of a transient failure.")
+@click.option("--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX. Repeatable.")
+@click.option("--include", multiple=True, metavar="REGEX", help="Check only URLs matching REGEX. Repeatable.")
+@_network_options
+def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: Path | None, **opts: Any) -> int:
+    """Update citations in text and Markdown SOURCE documents: show a diff, --write to apply.
+
+    \b
+    Example:
+        linkcheck fix docs/ --redirects
+        linkcheck fix docs/ --redirects --from-report reports/linkcheck.json --write
+    """
+    from .fix import apply_fixes, plan_fixes, redirect_edits
+    from .progress import sanitize
+
+    if not redirects:
+        raise UsageError("fix: say what to fix (--redirects)")
+    if from_report is not None:
+        from .report import load_report
+
+        report = load_report(from_report.read_text(encoding="utf-8"))
+    else:
+        from .run import run
+
+        report = run(sources, _build_config(**opts), stdin=None)
+    local = [Path(s) for s in sources if s != "-" and not s.lower().startswith(("http://", "https://"))]
+    fixes, skipped = plan_fixes(redirect_edits(report), allowed=local)
+    for item in skipped:
+        edit = item.edit
+        click.echo(sanitize(f"linkcheck: skipped {edit.source}:{edit.line}:{edit.column} {edit.old}: {item.reason}"),
+                   err=True)
+    for file_fix in fixes:
+        click.echo(file_fix.printable_diff, nl=False)
+    if do_write:
+        for path in apply_fixes(fixes):
+            click.echo(f"linkcheck: rewrote {path}", err=True)
+    count = sum(len(f.applied) for f in fixes)
+    verb = "rewrote" if do_write else "would rewrite (use --write)"
+    click.echo(f"linkcheck: {verb} {count} URL(s) in {len(fixes)} document(s)", err=True)
     return EXIT_OK
 
 

@@ -43,7 +43,7 @@ import httpx
 from .config import Config
 from .errors import InputError
 from .models import ErrorKind, Fetch, Redirect
-from .urls import invalid_reason, redact, scheme_of
+from .urls import host_to_ascii, invalid_reason, redact, scheme_of
 
 __all__ = [
     "DEFAULT_BACKOFF_BASE",
@@ -78,6 +78,7 @@ _END_OF_HTML = b"</html"
 _ENOUGH_HTML = (b"</title", b"</head")
 _TRANSIENT_NETWORK = ("connection reset", "connection closed")
 _PROBE_PREFIX = "/linkcheck-probe-"
+_HIDDEN_LOCATION = "x-linkcheck-location"
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,6 +107,7 @@ class Client:
         self._http = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,
+            event_hooks={"response": [_hide_location]},
             timeout=httpx.Timeout(self._config.timeout),
             trust_env=False,
             headers={
@@ -294,9 +296,8 @@ class Client:
         assert self._http is not None
         async with self._http.stream("GET", url, headers=dict(headers)) as response:
             answer.status = response.status_code
-            answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
-                                   for k, v in response.headers.raw)
-            if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+            answer.headers = tuple((_header_name(k), v.decode("utf-8", "replace")) for k, v in response.headers.raw)
+            if response.status_code in REDIRECT_STATUSES and answer.header("location"):
                 return
             content_type = answer.content_type
             answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
@@ -683,6 +684,23 @@ def _to_url(url: str) -> httpx.URL:
     return parsed
 
 
+async def _hide_location(response: httpx.Response) -> None:
+    """Rename ``Location`` before httpx looks at it (our redirect loop reads it back).
+
+    Even with redirects off, httpx parses ``Location`` into ``next_request`` and raises on an odd
+    one (``javascript:alert(1)``, control characters), which would lose the answer and turn a
+    bad redirect into an "invalid URL" or "network error" instead of a named broken redirect.
+    """
+    if "location" in response.headers:
+        response.headers[_HIDDEN_LOCATION] = response.headers["location"]
+        del response.headers["location"]
+
+
+def _header_name(raw: bytes) -> str:
+    name = raw.decode("latin-1").lower()
+    return "location" if name == _HIDDEN_LOCATION else name
+
+
 def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
@@ -692,7 +710,19 @@ def _origin(url: httpx.URL) -> tuple[str, str, int]:
 
 
 def _with_fragment(url: httpx.URL, fragment: str) -> str:
-    return str(url.copy_with(fragment=fragment or None)) if fragment else str(url)
+    return _display(url.copy_with(fragment=fragment or None) if fragment else url)
+
+
+def _display(url: httpx.URL) -> str:
+    """``str(url)``, but an IDNA host in Unicode: punycode is for the wire, reports are for people."""
+    text = str(url)
+    wire_host = url.raw_host.decode("ascii", "replace")
+    if not wire_host or url.host == wire_host:
+        return text
+    scheme, sep, rest = text.partition("://")
+    authority, slash, tail = rest.partition("/")
+    userinfo, at, hostport = authority.rpartition("@")
+    return f"{scheme}{sep}{userinfo}{at}{hostport.replace(wire_host, url.host, 1)}{slash}{tail}"
 
 
 def _redact(text: str) -> str:
@@ -719,6 +749,9 @@ def _parse_retry_after(value: str | None) -> float | None:
 # Transport: --resolve, --ca-bundle and address refusal
 
 
+_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
+
+
 class _RefusedAddress(Exception):
     """The host is, or resolves to, an address the run refuses to connect to."""
 
@@ -741,7 +774,8 @@ class _AddressPolicy:
             return None
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
-        if ip.is_loopback:
+        # 0.0.0.0 (and 0/8, ::) is not "loopback" to ipaddress, but connecting to it reaches this host.
+        if ip.is_loopback or ip.is_unspecified or ip in _THIS_NETWORK:
             return "loopback" if self.refuse_loopback else None
         if ip.is_link_local:
             return "link-local" if self.refuse_link_local else None
@@ -770,7 +804,8 @@ class _Backend(httpcore.AsyncNetworkBackend):
     """
 
     def __init__(self, resolve: Mapping[tuple[str, int], str], policy: _AddressPolicy) -> None:
-        self._resolve = {(host.lower(), port): address for (host, port), address in resolve.items()}
+        # httpcore asks for the wire (punycode) name, so ``--resolve bücher.example:…`` is keyed that way.
+        self._resolve = {(_ascii_host(host), port): address for (host, port), address in resolve.items()}
         self._policy = policy
         self._inner = httpcore.AnyIOBackend()
 
@@ -807,6 +842,13 @@ class _Backend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+def _ascii_host(host: str) -> str:
+    try:
+        return host_to_ascii(host).lower()
+    except UnicodeError:  # no IDNA form: can never match a request, keep it as given
+        return host.lower()
 
 
 async def _lookup(host: str, port: int) -> list[str]:

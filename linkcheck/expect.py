@@ -20,7 +20,7 @@ from .manifest import render_manifest
 from .models import Report, Result, Target
 from .urls import normalise
 
-__all__ = ["build_manifest", "baseline_facts", "KNOWN_PUBLISHERS"]
+__all__ = ["KNOWN_PUBLISHERS", "baseline_facts", "build_manifest"]
 
 KNOWN_PUBLISHERS: dict[str, str] = {
     "www.consilium.europa.eu": "Council of the EU",

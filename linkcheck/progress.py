@@ -7,6 +7,7 @@ from collections import Counter
 from typing import IO
 
 from .models import Result, Verdict
+from .urls import redact
 
 __all__ = ["Progress", "sanitize"]
 
@@ -18,8 +19,11 @@ _SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 
 def sanitize(text: str) -> str:
     """Strip terminal control sequences (CSI, OSC, other ESC and C0/C1 controls but TAB) from
-    text a page or document gave us, so it cannot recolour, retitle or rewrite the terminal."""
-    return _SEQUENCE.sub("", text).translate(_CONTROL)
+    text a page or document gave us, so it cannot recolour, retitle or rewrite the terminal.
+
+    Credentials in URLs (``user:pass@``) are redacted too: whatever reaches the console (progress,
+    summary, errors, CI annotations) passes through here, and CI logs are often public."""
+    return redact(_SEQUENCE.sub("", text).translate(_CONTROL))
 
 
 class Progress:

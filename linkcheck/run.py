@@ -7,11 +7,13 @@ parameter, so tests drive a whole run against real local servers without monkeyp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import BinaryIO
+from types import FrameType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import httpx
 
@@ -24,7 +26,10 @@ from .extract import extract
 from .load import read_documents
 from .models import Document, Expectation, Link, Report, Result, Target
 
-__all__ = ["Plan", "plan", "run", "check_targets", "now_iso", "extract_links"]
+if TYPE_CHECKING:
+    from .archive import ArchiveOptions
+
+__all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run"]
 
 OnResult = Callable[[Result], None]
 
@@ -75,6 +80,47 @@ class _Interrupt:
             task.cancel()
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived outside the checks (while reading documents): nothing to report.
+
+    A ``KeyboardInterrupt`` so that no ``except Exception`` boundary swallows it and click turns
+    it into ``Abort``; ``signum`` lets the CLI exit 130 or 143.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_SignalHandler = Callable[[int, FrameType | None], Any] | int | None
+
+
+@contextlib.contextmanager
+def raise_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise ``Interrupted`` (``check_targets`` overrides this).
+
+    Why: asyncio's own Ctrl-C handling only cancels the main task, which cannot stop a blocking
+    read (standard input, a large file), and an unhandled SIGTERM kills the process without a
+    word or exit code 143. Outside the main thread this does nothing.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous: dict[signal.Signals, _SignalHandler] = {}
+    for stop in _STOP_SIGNALS:
+        try:
+            previous[stop] = signal.signal(stop, handler)
+        except (ValueError, OSError):  # not the main thread of the main interpreter
+            pass
+    try:
+        yield
+    finally:
+        for stop, old in previous.items():
+            signal.signal(stop, old)
+
+
 class RunState:
     """Mutable facts about a run in progress (read by the CLI after ``run`` returns)."""
 
@@ -82,14 +128,20 @@ class RunState:
         self.interrupted_by: int | None = None
 
 
-async def load_documents(sources: Sequence[str], *, stdin: BinaryIO | None, config: Config) -> list[Document]:
+async def load_documents(
+    sources: Sequence[str],
+    *,
+    stdin: BinaryIO | None,
+    config: Config,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[Document]:
     """Read every SOURCE; URL sources are fetched first with the run's own HTTP client policy."""
     from .client import Client
 
     fetched: dict[str, tuple[bytes, str, str] | InputError] = {}
     url_sources = [s for s in sources if s.lower().startswith(("http://", "https://"))]
     if url_sources:
-        async with Client(config) as client:
+        async with Client(config, transport=transport) as client:
             for url in url_sources:
                 try:
                     fetched[url] = await client.fetch_document(url)
@@ -122,15 +174,17 @@ async def check_targets(
     """
     from .check import inspect_target, judge_cached
     from .client import Client
+    from .drift import since_last_audit
 
     results: dict[int, Result] = {}
     interrupt = _Interrupt()
     loop = asyncio.get_running_loop()
-    installed: list[int] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    installed: dict[signal.Signals, _SignalHandler] = {}
+    for signum in _STOP_SIGNALS:
         try:
+            previous = signal.getsignal(signum)
             loop.add_signal_handler(signum, interrupt.trigger, signum)
-            installed.append(signum)
+            installed[signum] = previous
         except (NotImplementedError, RuntimeError, ValueError):
             pass
     try:
@@ -143,7 +197,8 @@ async def check_targets(
                     result = replace(result, details=(*result.details, "cached"))
                 else:
                     checked = await inspect_target(client, target, config, revalidate=entry)
-                    result = checked.result
+                    result = checked.result if checked.is_revalidated else since_last_audit(
+                        checked.result, entry, checked.page)
                     if cache is not None and entry is not None and checked.is_revalidated:
                         cache.touch(entry)
                     elif cache is not None:
@@ -158,8 +213,10 @@ async def check_targets(
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
     finally:
-        for handled in installed:
+        for handled, previous in installed.items():
             loop.remove_signal_handler(handled)
+            if previous is not None:  # remove_signal_handler resets to the default: put back the outer one
+                signal.signal(handled, previous)
     if state is not None:
         state.interrupted_by = interrupt.signum
     return [results[i] for i in sorted(results)]
@@ -177,13 +234,14 @@ def run(
     state: RunState | None = None,
     cache: Cache | None = None,
     max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
+    archive: ArchiveOptions | None = None,
 ) -> Report:
     """Run the whole pipeline and return the Report (incomplete when interrupted)."""
     started = now_iso()
     state = state if state is not None else RunState()
 
     async def main() -> tuple[Plan, list[Result]]:
-        documents = await load_documents(sources, stdin=stdin, config=config)
+        documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
         the_plan = plan(documents, config, expectations)
         if on_plan is not None:
             on_plan(the_plan)
@@ -191,9 +249,14 @@ def run(
             the_plan.targets, config, on_result=on_result, transport=transport, state=state,
             cache=cache, max_cache_age=max_cache_age,
         )
+        if archive is not None and state.interrupted_by is None:
+            from .archive import suggest_archives
+
+            results = await suggest_archives(results, config, archive, documents, transport=transport)
         return the_plan, results
 
-    the_plan, results = asyncio.run(main())
+    with raise_on_signals():
+        the_plan, results = asyncio.run(main())
     return Report(
         sources=the_plan.sources,
         results=tuple(results),

@@ -144,6 +144,7 @@ _ALIASES = {
     "l1": "cp1252",
     "us-ascii": "cp1252",
     "ascii": "cp1252",
+    "x-cp1252": "cp1252",
     "iso-8859-9": "cp1254",
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -207,9 +208,14 @@ def _detect(body: bytes) -> str:
     if _is_utf8(body):
         return "utf-8"
     try:
-        best = from_bytes(body[:_DETECT_SAMPLE]).best()
+        matches = from_bytes(body[:_DETECT_SAMPLE])
+        best = matches.best()
     except Exception:  # noqa: BLE001 - detection is a guess; never let it break a run
         best = None
+    if best is not None and any(
+        m.encoding == "cp1252" and (m.chaos, m.coherence) == (best.chaos, best.coherence) for m in matches
+    ):
+        return "cp1252"  # a tie (short Latin text): windows-1252 is what browsers assume, and the commonest
     codec = _codec(best.encoding) if best is not None else None
     return codec or "utf-8"
 

@@ -161,7 +161,7 @@ def test_missing_config_file_is_exit_2(runner: CliRunner, project: Path) -> None
 def _readme_keys() -> set[str]:
     text = README.read_text(encoding="utf-8")
     section = text.split("## Configuration file", 1)[1].split("\n## ", 1)[0]
-    return set(re.findall(r"^\| `([a-z-]+)`", section, flags=re.M))
+    return set(re.findall(r"^\| `([a-z-]+)`", section, flags=re.MULTILINE))
 
 
 def test_readme_documents_every_key() -> None:
@@ -178,3 +178,18 @@ def test_readme_documents_every_key() -> None:
     documented = _readme_keys()
     assert keys - documented == set(), "undocumented keys"
     assert documented - keys == set(), "documented keys that do not exist"
+
+
+def test_readme_examples_are_accepted(runner: CliRunner, project: Path) -> None:
+    """The example of every non-path key in the README table, all in one file, is a valid setting."""
+    text = README.read_text(encoding="utf-8").split("## Configuration file", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z-]+)` \| ([^|]+) \| `(.+)` \|$", text, flags=re.MULTILINE)
+    assert len(rows) >= 20
+    skipped = ("no-cache", "progress", "changed-since", "suggest-archive")
+    lines = [example for key, kind, example in rows if "path" not in kind and key not in skipped]
+    out = project / "out"
+    lines += [f'output = "{out.as_posix()}"', "no-cache = true", "progress = false"]
+    (project / "linkcheck.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, stderr = _check(runner, project)
+    assert code in (0, 1), stderr
+    assert (out / "linkcheck.json").exists()

@@ -373,4 +373,19 @@ def _error(result: Result) -> str:
     text = error_text(result)
     parts = [escape(one_line(text))] if text else []
     parts += [f'<span class="tag">{escape(detail)}</span>' for detail in result.details]
-    return " ".join(parts)
+    return " ".join(parts) + _archive(result)
+
+
+def _archive(result: Result) -> str:
+    """The ``--suggest-archive`` suggestion (``extra["archive"]``): a link to the capture, dated."""
+    suggestion = result.extra.get("archive")
+    if not isinstance(suggestion, dict):
+        return ""
+    url = suggestion.get("version_url")
+    if isinstance(url, str) and is_http(url):
+        href = escape(redact(url), quote=True)
+        date = escape(str(suggestion.get("version_date") or "capture"))
+        note = " (title differs)" if suggestion.get("match") is False else ""
+        return (f'<div class="sub">archived: <a href="{href}" rel="noopener noreferrer nofollow" '
+                f'target="_blank">{date}</a>{note}</div>')
+    return '<div class="sub">no archived capture</div>' if suggestion.get("none") else ""

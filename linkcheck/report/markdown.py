@@ -129,9 +129,22 @@ def _failure_row(result: Result) -> str:
             _status(result),
             _places(result),
             _title(result),
-            escape_markdown(error_text(result) or ""),
+            escape_markdown(error_text(result) or "") + _archive(result),
         ]
     )
+
+
+def _archive(result: Result) -> str:
+    """The ``--suggest-archive`` suggestion (``extra["archive"]``), on its own line of the cell."""
+    suggestion = result.extra.get("archive")
+    if not isinstance(suggestion, dict):
+        return ""
+    url = suggestion.get("version_url")
+    if isinstance(url, str) and is_http(url):
+        date = escape_markdown(str(suggestion.get("version_date") or "capture"))
+        note = " (title differs)" if suggestion.get("match") is False else ""
+        return f"<br>archived: [{date}](<{_destination(redact(url))}>){note}"
+    return "<br>no archived capture" if suggestion.get("none") else ""
 
 
 def _other_row(result: Result) -> str:
