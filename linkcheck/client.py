@@ -46,6 +46,9 @@ from .models import ErrorKind, Fetch, Redirect
 from .urls import host_to_ascii, invalid_reason, redact, scheme_of
 
 __all__ = [
+    "PROBE_PREFIX",
+    "RefusedAddress",
+    "make_transport",
     "DEFAULT_BACKOFF_BASE",
     "DEFAULT_BACKOFF_CAP",
     "DEFAULT_MAX_DOCUMENT",
@@ -77,7 +80,7 @@ _SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"
 _END_OF_HTML = b"</html"
 _ENOUGH_HTML = (b"</title", b"</head")
 _TRANSIENT_NETWORK = ("connection reset", "connection closed")
-_PROBE_PREFIX = "/linkcheck-probe-"
+PROBE_PREFIX = "/linkcheck-probe-"
 _HIDDEN_LOCATION = "x-linkcheck-location"
 
 
@@ -103,7 +106,7 @@ class Client:
         self._probe_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Self:
-        transport = self._transport or _make_transport(self._config)
+        transport = self._transport or make_transport(self._config)
         self._http = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,
@@ -162,7 +165,7 @@ class Client:
         async with lock:
             cached = self._probes.get(origin)
             if cached is None:
-                probe_url = str(parsed.copy_with(path=_PROBE_PREFIX + secrets.token_hex(8), query=None, fragment=None))
+                probe_url = str(parsed.copy_with(path=PROBE_PREFIX + secrets.token_hex(8), query=None, fragment=None))
                 cached = await self.fetch(probe_url)
                 self._probes[origin] = cached
             return cached
@@ -576,7 +579,7 @@ def _classify(exc: BaseException) -> tuple[ErrorKind, str]:
     """Map a foreign exception to the most specific ``ErrorKind`` and a short message."""
     if isinstance(exc, _Failure):
         return exc.kind, exc.message
-    if isinstance(exc, _RefusedAddress):
+    if isinstance(exc, RefusedAddress):
         return ErrorKind.REFUSED_ADDRESS, str(exc)
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
         return ErrorKind.INVALID_URL, f"invalid URL: {_first_line(exc)}"
@@ -752,7 +755,7 @@ def _parse_retry_after(value: str | None) -> float | None:
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 
 
-class _RefusedAddress(Exception):
+class RefusedAddress(Exception):
     """The host is, or resolves to, an address the run refuses to connect to."""
 
 
@@ -823,7 +826,7 @@ class _Backend(httpcore.AsyncNetworkBackend):
         allowed = [ip for ip in candidates if self._policy.reason(ip) is None]
         if not allowed:
             reason = self._policy.reason(candidates[0])
-            raise _RefusedAddress(f"refused: {host} resolves to {reason} address {candidates[0]}")
+            raise RefusedAddress(f"refused: {host} resolves to {reason} address {candidates[0]}")
         last: Exception | None = None
         for ip in allowed:
             try:
@@ -913,6 +916,6 @@ def _ssl_context(config: Config) -> ssl.SSLContext:
     return context
 
 
-def _make_transport(config: Config) -> httpx.AsyncBaseTransport:
+def make_transport(config: Config) -> httpx.AsyncBaseTransport:
     return _Transport(config, _ssl_context(config))
 

@@ -40,6 +40,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
+from .client import PROBE_PREFIX, RefusedAddress, make_transport
 from .config import Config
 from .errors import InputError, UsageError
 from .models import Report, Result
@@ -59,8 +60,6 @@ __all__ = [
 
 ERROR_FIELD = "WARC-Linkcheck-Error"
 """WARC extension field: why a request got no (complete) answer, as ``ExceptionName: message``."""
-_PROBE_MARK = "/linkcheck-probe-"
-"""Path prefix of the client's made-up soft-404 probe (``client.fetch_probe``)."""
 _REDACTED_HEADERS = frozenset({b"authorization", b"cookie", b"proxy-authorization"})
 _DROPPED_RESPONSE_HEADERS = frozenset({"transfer-encoding"})
 _TIMEOUTS = (TimeoutError, asyncio.CancelledError, httpx.TimeoutException)
@@ -300,9 +299,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 def recording_transport(config: Config, recorder: WarcRecorder) -> RecordingTransport:
     """A recorder around the client's own network transport (``--resolve``, TLS, address policy)."""
-    from .client import _make_transport
-
-    return RecordingTransport(lambda: _make_transport(config), recorder)
+    return RecordingTransport(lambda: make_transport(config), recorder)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,8 +420,8 @@ class ReplayTransport(httpx.AsyncBaseTransport):
 def _key(url: str) -> str:
     """Match key: the URL itself, or ``origin/linkcheck-probe-*`` for the random probe path."""
     parsed = httpx.URL(url)
-    if parsed.path.startswith(_PROBE_MARK):
-        return str(parsed.copy_with(path=_PROBE_MARK + "*", query=None))
+    if parsed.path.startswith(PROBE_PREFIX):
+        return str(parsed.copy_with(path=PROBE_PREFIX + "*", query=None))
     return url
 
 
@@ -434,10 +431,8 @@ def _failure(described: str | None, request: httpx.Request, *, timeout: bool = F
     name, _, message = head.partition(": ")
     if timeout or name in ("TimeoutError", "CancelledError"):
         return httpx.ReadTimeout(message or "timed out", request=request)
-    if name == "_RefusedAddress":
-        from .client import _RefusedAddress
-
-        return _RefusedAddress(message)
+    if name == "RefusedAddress":
+        return RefusedAddress(message)
     kind = getattr(httpx, name, None)
     error: BaseException
     if isinstance(kind, type) and issubclass(kind, httpx.TransportError):
