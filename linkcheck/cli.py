@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .config import (
+    DEFAULT_CACHE,
     DEFAULT_CONCURRENCY,
     DEFAULT_FORMATS,
     DEFAULT_OUTPUT,
@@ -26,7 +27,6 @@ from .config import (
     DEFAULT_USER_AGENT,
     Config,
     compile_regex,
-    DEFAULT_CACHE,
     parse_accept,
     parse_duration,
     parse_header,

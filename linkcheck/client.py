@@ -298,8 +298,10 @@ class Client:
         """Send the request and read a capped, decoded body prefix into ``answer`` as it arrives."""
         assert self._http is not None
         async with self._http.stream("GET", url, headers=dict(headers)) as response:
+            _restore_location(response)
             answer.status = response.status_code
-            answer.headers = tuple((_header_name(k), v.decode("utf-8", "replace")) for k, v in response.headers.raw)
+            answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
+                                   for k, v in response.headers.raw)
             if response.status_code in REDIRECT_STATUSES and answer.header("location"):
                 return
             content_type = answer.content_type
@@ -688,7 +690,7 @@ def _to_url(url: str) -> httpx.URL:
 
 
 async def _hide_location(response: httpx.Response) -> None:
-    """Rename ``Location`` before httpx looks at it (our redirect loop reads it back).
+    """Hide ``Location`` from httpx (``_restore_location`` puts it back once httpx is done).
 
     Even with redirects off, httpx parses ``Location`` into ``next_request`` and raises on an odd
     one (``javascript:alert(1)``, control characters), which would lose the answer and turn a
@@ -699,9 +701,11 @@ async def _hide_location(response: httpx.Response) -> None:
         del response.headers["location"]
 
 
-def _header_name(raw: bytes) -> str:
-    name = raw.decode("latin-1").lower()
-    return "location" if name == _HIDDEN_LOCATION else name
+def _restore_location(response: httpx.Response) -> None:
+    """Undo ``_hide_location`` before anything (our redirect loop, a WARC recorder) reads headers."""
+    if _HIDDEN_LOCATION in response.headers:
+        response.headers["Location"] = response.headers[_HIDDEN_LOCATION]
+        del response.headers[_HIDDEN_LOCATION]
 
 
 def _default_port(scheme: str) -> int:

@@ -22,11 +22,11 @@ from .summary import describe
 
 __all__ = [
     "DEFAULT_MAX_ANNOTATIONS",
-    "workflow_commands",
     "emit_github",
     "escape_data",
     "escape_property",
     "is_github_actions",
+    "workflow_commands",
     "write_step_summary",
 ]
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -90,17 +92,19 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def site() -> HTTPServer:
+def site() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     server.expect_request("/gone").respond_with_data("gone", status=404)
     server.expect_request("/fine").respond_with_data("<title>Fine</title>", content_type="text/html")
-    yield server
-    server.clear()
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
 
 
-def _check(runner: CliRunner, repo: Path, *args: str) -> tuple[int, str, dict | None]:
+def _check(runner: CliRunner, repo: Path, *args: str) -> tuple[int, str, dict[str, Any] | None]:
     out = repo.parent / "out"
     result = runner.invoke(cli, ["check", *args, "-o", str(out), "--no-cache", "--no-progress", "--timeout", "5",
                                  "--retries", "0"])

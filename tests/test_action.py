@@ -1,0 +1,240 @@
+"""The CI integration files: the composite GitHub Action run as the runner would run its steps
+(bash -eo pipefail, GITHUB_ENV/GITHUB_OUTPUT/GITHUB_STEP_SUMMARY files) against a local server,
+the example workflow, and the pre-commit hook definition."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+
+from .conftest import ROOT
+
+ACTION = ROOT / "action.yml"
+WORKFLOW = ROOT / "docs" / "github-workflow.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+EXPRESSION = re.compile(r"\$\{\{\s*(inputs|github)\.([A-Za-z_-]+)\s*\}\}")
+
+
+def _load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@dataclass
+class StepRun:
+    code: int
+    stdout: str
+    stderr: str
+
+
+class Runner:
+    """Runs the action's steps in order, the way the Actions runner does for ``shell: bash``."""
+
+    def __init__(self, tmp: Path, inputs: dict[str, str], python: Path) -> None:
+        self.action = _load(ACTION)
+        defaults = {name: spec.get("default", "") for name, spec in self.action["inputs"].items()}
+        self.inputs = {**defaults, "python": str(python), **inputs}
+        self.tmp = tmp
+        self.files = {name: tmp / f"{name.lower()}.txt" for name in ("GITHUB_ENV", "GITHUB_OUTPUT",
+                                                                      "GITHUB_STEP_SUMMARY")}
+        for path in self.files.values():
+            path.write_text("", encoding="utf-8")
+        self.exported: dict[str, str] = {}
+
+    def _expand(self, value: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            scope, name = match.groups()
+            if scope == "inputs":
+                return self.inputs[name]
+            assert name == "action_path", name
+            return str(ROOT)
+
+        return EXPRESSION.sub(one, str(value))
+
+    def run_steps(self, cwd: Path) -> list[StepRun]:
+        runs: list[StepRun] = []
+        for step in self.action["runs"]["steps"]:
+            assert step["shell"] == "bash"
+            script = self.tmp / "step.sh"
+            script.write_text(step["run"], encoding="utf-8")
+            env = {
+                **os.environ,
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_WORKSPACE": str(cwd),
+                "RUNNER_TEMP": str(self.tmp / "runner-temp"),
+                "PYTHONPATH": str(ROOT),
+                **{name: str(path) for name, path in self.files.items()},
+                **self.exported,
+                **{key: self._expand(value) for key, value in (step.get("env") or {}).items()},
+            }
+            (self.tmp / "runner-temp").mkdir(exist_ok=True)
+            proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=cwd,
+                                  env=env, capture_output=True, text=True, timeout=60, check=False)
+            runs.append(StepRun(proc.returncode, proc.stdout, proc.stderr))
+            self.exported.update(_key_values(self.files["GITHUB_ENV"]))
+            if proc.returncode != 0:
+                break
+        return runs
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return _key_values(self.files["GITHUB_OUTPUT"])
+
+
+def _key_values(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return {key: value for key, value in pairs}
+
+
+@pytest.fixture
+def fake_python(tmp_path: Path) -> Path:
+    """Stands for ``python3``: ``-m venv DIR`` makes DIR/bin/python, whose ``-m pip`` only records
+    its arguments (no index here) and which otherwise runs the test interpreter on this tree."""
+    log = tmp_path / "pip.log"
+    script = tmp_path / "python3"
+    script.write_text(
+        "#!/bin/bash\n"
+        'if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then\n'
+        '  mkdir -p "$3/bin"\n'
+        f'  printf \'#!/bin/bash\\nif [ "$1" = "-m" ] && [ "$2" = "pip" ]; then echo "$@" >> {shlex.quote(str(log))};'
+        f' exit 0; fi\\nexec {shlex.quote(sys.executable)} "$@"\\n\' > "$3/bin/python"\n'
+        '  chmod +x "$3/bin/python"; exit 0\n'
+        "fi\n"
+        f'exec {shlex.quote(sys.executable)} "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
+
+
+@pytest.fixture
+def site() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    server.expect_request("/ok").respond_with_data("<title>Fine page</title>", content_type="text/html")
+    server.expect_request("/gone").respond_with_data("gone", status=404)
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, site: HTTPServer) -> Path:
+    root = tmp_path / "ws"
+    (root / "my docs").mkdir(parents=True)
+    (root / "my docs" / "good.md").write_text(f"[Fine page]({site.url_for('/ok')})\n", encoding="utf-8")
+    (root / "bad.md").write_text(f"Intro\n[Gone]({site.url_for('/gone')})\n", encoding="utf-8")
+    return root
+
+
+def test_action_metadata_is_complete() -> None:
+    action = _load(ACTION)
+    assert action["runs"]["using"] == "composite"
+    assert {"args", "format", "fail"} <= set(action["inputs"])
+    assert {"exit-code", "report-dir", "report-json", "report-html", "report-markdown"} <= set(action["outputs"])
+    for name, spec in action["outputs"].items():
+        assert spec["value"].startswith("${{ steps.check.outputs."), name
+    for step in action["runs"]["steps"]:
+        assert "${{" not in step["run"], "inputs reach scripts through env only (no script injection)"
+
+
+def test_failing_link_fails_the_step_with_outputs_summary_and_annotations(
+    tmp_path: Path, fake_python: Path, workspace: Path, site: HTTPServer
+) -> None:
+    runner = Runner(tmp_path, {"args": "'my docs' bad.md --no-cache --timeout 5 --retries 0"}, fake_python)
+    install, check = runner.run_steps(workspace)
+    assert install.code == 0, install.stderr
+    assert (tmp_path / "pip.log").read_text(encoding="utf-8").split()[-1] == str(ROOT)
+    assert check.code == 1, check.stderr
+    outputs = runner.outputs
+    assert outputs["exit-code"] == "1"
+    assert outputs["report-dir"] == "linkcheck-reports"
+    for name, ext in (("json", "json"), ("markdown", "md"), ("html", "html")):
+        assert outputs[f"report-{name}"] == f"linkcheck-reports/linkcheck.{ext}"
+        assert (workspace / outputs[f"report-{name}"]).is_file()
+    assert "report-sarif" not in outputs
+    report = json.loads((workspace / outputs["report-json"]).read_text(encoding="utf-8"))
+    assert sorted(report["sources"]) == ["bad.md", "my docs/good.md"]
+    assert f"::error file=bad.md,line=2,col=8,title=linkcheck%3A broken::{site.url_for('/gone')}  HTTP 404" \
+        in check.stdout.splitlines()
+    assert "## linkcheck report" in runner.files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+
+
+def test_fail_false_keeps_the_step_green_but_reports_the_exit_code(
+    tmp_path: Path, fake_python: Path, workspace: Path
+) -> None:
+    runner = Runner(tmp_path, {"args": "bad.md --no-cache --timeout 5 --retries 0", "fail": "false",
+                               "format": "sarif, junit", "output": "out"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 0, check.stderr
+    assert runner.outputs["exit-code"] == "1"
+    assert runner.outputs["report-sarif"] == "out/linkcheck.sarif"
+    assert runner.outputs["report-junit"] == "out/linkcheck.junit.xml"
+    assert "report-json" not in runner.outputs
+
+
+def test_green_run_and_usage_errors(tmp_path: Path, fake_python: Path, workspace: Path) -> None:
+    runner = Runner(tmp_path, {"args": "'my docs' --no-cache --timeout 5"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 0 and runner.outputs["exit-code"] == "0", check.stderr
+    second = tmp_path / "second"
+    second.mkdir()
+    broken = Runner(second, {"args": "missing.md --no-cache", "fail": "false"}, fake_python)
+    _, check = broken.run_steps(workspace)
+    assert check.code == 2, "exit status 2 fails the step even with fail: false"
+    assert broken.outputs["exit-code"] == "2"
+    assert "::error title=linkcheck::linkcheck could not run (exit status 2)" in check.stdout
+
+
+def test_args_are_data_not_shell(tmp_path: Path, fake_python: Path, workspace: Path) -> None:
+    marker = tmp_path / "pwned"
+    runner = Runner(tmp_path, {"args": f"bad.md $(touch {marker}) `touch {marker}`; touch {marker}",
+                               "fail": "false"}, fake_python)
+    runner.run_steps(workspace)
+    assert not marker.exists()
+    assert runner.outputs["exit-code"] == "2"
+
+
+def test_example_workflow_uses_the_action_caches_and_uploads() -> None:
+    workflow = _load(WORKFLOW)
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
+    paths = triggers["pull_request"]["paths"]
+    assert any(p.endswith(".md") for p in paths)
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    uses = {step.get("uses", "").split("@")[0]: step for step in steps}
+    assert "actions/checkout" in uses and "actions/upload-artifact" in uses
+    cache = uses["actions/cache"]
+    assert ".linkcheck-cache.sqlite" in cache["with"]["path"]
+    assert "hashFiles(" in cache["with"]["key"]
+    prefix = cache["with"]["restore-keys"].strip().splitlines()[0]
+    assert cache["with"]["key"].startswith(prefix), "restore-keys is a prefix of the key"
+    linkcheck = next(step for step in steps if step.get("uses", "").startswith("./") or "linkcheck" in
+                     step.get("uses", "") and "upload" not in step.get("uses", ""))
+    assert "--changed-since" in linkcheck["with"]["args"]
+    upload = uses["actions/upload-artifact"]
+    assert "steps." in upload["with"]["path"] and "report-html" in upload["with"]["path"]
+    assert upload.get("if") == "always()"
+
+
+def test_pre_commit_hook_definition() -> None:
+    hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "linkcheck"]
+    assert hook["language"] == "python"
+    assert hook["entry"].split()[:2] == ["linkcheck", "check"]
+    assert set(hook["types_or"]) == {"markdown", "html", "text"}
+    assert hook.get("pass_filenames", True) is True
+    assert "--no-progress" in hook["entry"] or "--no-progress" in hook.get("args", [])
