@@ -683,7 +683,7 @@ def render_table(measurements: list[Measurement]) -> str:
         ratio_lc = base.wall / m.wall if base and m.walls and m.tool != "linkcheck" else float("nan")
         rows.append(
             f"| {m.scenario} | {m.tool} | {m.links} | {m.broken} | {m.parity} | {_fmt(m.wall)} "
-            f"| {_fmt(links_per_s, 0)} | {_fmt(m.max_rss_mb, 0)} | {m.requests or '–'} "
+            f"| {_fmt(links_per_s, 0)} | {_fmt(m.max_rss_mb, 0)} | {m.requests if m.limit else '–'} "
             f"| {m.max_in_flight_host or '–'} | {m.max_in_flight or '–'} "
             f"| {_fmt(m.limit) if m.limit else '–'} | {_fmt(ratio_limit)} | {_fmt(ratio_lc)} | {m.note} |"
         )

@@ -105,6 +105,23 @@ def _network_options(fn: F) -> F:
     return fn
 
 
+def _scheduling_options(fn: F) -> F:
+    """Options of every command that checks links: limits, retries and which URLs."""
+    options = [
+        click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
+                     help="Most requests in flight at once."),
+        click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
+                     help="Most requests in flight to one host."),
+        click.option("--retries", type=click.IntRange(min=0, max=10), default=DEFAULT_RETRIES, show_default=True,
+                     help="Retries of a transient failure (timeout, reset, 429, 502, 503, 504)."),
+        click.option("--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX. Repeatable."),
+        click.option("--include", multiple=True, metavar="REGEX", help="Check only URLs matching REGEX. Repeatable."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def _report_options(fn: F) -> F:
     options = [
         click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
@@ -198,16 +215,9 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @_report_options
 @click.option("--expect", "expect_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Expected-sources manifest (TOML).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
-              help="Most requests in flight at once.")
-@click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
-              help="Most requests in flight to one host.")
-@click.option("--retries", type=click.IntRange(min=0, max=10), default=DEFAULT_RETRIES, show_default=True,
-              help="Retries of a transient failure (timeout, reset, 429, 502, 503, 504).")
+@_scheduling_options
 @click.option("--accept", default="200..299", show_default=True, metavar="CODES",
               help="Status codes that count as alive, e.g. 200..299,403.")
-@click.option("--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX. Repeatable.")
-@click.option("--include", multiple=True, metavar="REGEX", help="Check only URLs matching REGEX. Repeatable.")
 @click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", help="Rewrite a URL before it is checked.")
 @click.option("--title-threshold", type=click.FloatRange(0, 100), default=DEFAULT_TITLE_THRESHOLD,
               show_default=True, help="Lowest similarity score (0..100) that counts as a title match.")
@@ -406,14 +416,7 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 @click.option("--write", "do_write", is_flag=True, help="Apply the changes (default: only show the diff).")
 @click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Take the redirects from a JSON report instead of checking the links now.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
-              help="Most requests in flight at once.")
-@click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
-              help="Most requests in flight to one host.")
-@click.option("--retries", type=click.IntRange(min=0, max=10), default=DEFAULT_RETRIES, show_default=True,
-              help="Retries of a transient failure.")
-@click.option("--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX. Repeatable.")
-@click.option("--include", multiple=True, metavar="REGEX", help="Check only URLs matching REGEX. Repeatable.")
+@_scheduling_options
 @_network_options
 def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: Path | None, **opts: Any) -> int:
     """Update citations in text and Markdown SOURCE documents: show a diff, --write to apply.
