@@ -33,7 +33,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self
 
@@ -60,6 +60,10 @@ __all__ = [
     "Client",
 ]
 
+DRAIN_LIMIT = 64 * 1024
+"""Most bytes read past what a check needs, so that the connection can be reused."""
+POOL_SPARE = 64
+"""Idle connections kept beyond ``--concurrency`` (one per recently visited host)."""
 DEFAULT_MAX_PDF = 1024 * 1024
 """Most decoded bytes read from a PDF answer: enough for the header, XMP and early metadata."""
 DEFAULT_MAX_PREFIX = 8 * 1024
@@ -302,23 +306,42 @@ class Client:
             answer.status = response.status_code
             answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
                                    for k, v in response.headers.raw)
+            chunks = response.aiter_raw()
             if response.status_code in REDIRECT_STATUSES and answer.header("location"):
+                await _drain(response, chunks)
                 return
             content_type = answer.content_type
             answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
             cap = force_cap if force_cap is not None else _cap_for(content_type, max_body or self._config.max_body)
             decoder = _decoder_for(response.headers.get("content-encoding", ""))
-            async for raw in response.aiter_raw():
+            async for raw in chunks:
                 room = cap - len(answer.body)
                 chunk = decoder.decode(raw, room)
                 answer.add(chunk)
                 if answer.is_html and answer.saw_end_of_html:
                     answer.is_complete = True  # the document is whole; trailing bytes are noise
+                    await _drain(response, chunks)
                     return
                 if len(answer.body) >= cap:
                     return
             answer.add(decoder.flush(cap - len(answer.body)))
             answer.is_complete = True
+
+
+async def _drain(response: httpx.Response, chunks: AsyncIterator[bytes]) -> None:
+    """Read the small rest of an answer so its connection goes back to the pool.
+
+    Only when the server declared a length of at most ``DRAIN_LIMIT``: an unknown or large rest
+    is cheaper to drop with its connection than to read (and may be endless).
+    """
+    declared = response.headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) > DRAIN_LIMIT:
+        return
+    read = 0
+    async for raw in chunks:
+        read += len(raw)
+        if read > DRAIN_LIMIT:
+            return
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,7 +482,12 @@ class _HostSlot:
     async def _release(self) -> None:
         async with self._changed:
             self.in_flight -= 1
-            self._changed.notify_all()
+            self._wake()
+
+    def _wake(self) -> None:
+        """Wake only as many waiters as there are free places: waking all of them on every
+        release costs O(waiters) per request, which dominated CPU at 10,000 links."""
+        self._changed.notify(max(1, self.limit - self.in_flight))
 
     def penalise(self, delay: float) -> None:
         """Halve the host's limit and hold its next requests back by ``delay`` seconds."""
@@ -884,8 +912,10 @@ class _Transport(httpx.AsyncHTTPTransport):
     """httpx's transport with our network backend plugged into its connection pool."""
 
     def __init__(self, config: Config, ssl_context: ssl.SSLContext) -> None:
-        limits = httpx.Limits(max_connections=max(1, config.concurrency),
-                              max_keepalive_connections=max(1, config.concurrency))
+        # In-flight requests are limited by the client's own semaphores; the pool is larger so
+        # that idle connections to many hosts visited in turn are kept rather than churned.
+        pool_size = max(1, config.concurrency) + POOL_SPARE
+        limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
         super().__init__(verify=ssl_context, limits=limits, http2=False, trust_env=False)
         policy = _AddressPolicy(
             refuse_private=config.exclude_private,

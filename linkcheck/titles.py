@@ -79,6 +79,7 @@ Verdict rules of ``compare_title``:
 from __future__ import annotations
 
 import codecs
+import functools
 import contextlib
 import html
 import json
@@ -516,6 +517,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_title(text: str) -> str:
     """The comparison form of a title: case, accents, dashes, quotes and punctuation folded away."""
     folded = unicodedata.normalize("NFKC", text[: _MAX_TITLE * 2]).casefold().translate(_FOLD)
