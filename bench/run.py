@@ -681,9 +681,10 @@ def render_table(measurements: list[Measurement]) -> str:
         ratio_limit = m.wall / m.limit if m.limit else float("nan")
         base = lc.get(m.scenario)
         ratio_lc = base.wall / m.wall if base and m.walls and m.tool != "linkcheck" else float("nan")
+        requests = m.requests if m.scenario not in ("startup", "extract") else "–"
         rows.append(
             f"| {m.scenario} | {m.tool} | {m.links} | {m.broken} | {m.parity} | {_fmt(m.wall)} "
-            f"| {_fmt(links_per_s, 0)} | {_fmt(m.max_rss_mb, 0)} | {m.requests if m.limit else '–'} "
+            f"| {_fmt(links_per_s, 0)} | {_fmt(m.max_rss_mb, 0)} | {requests} "
             f"| {m.max_in_flight_host or '–'} | {m.max_in_flight or '–'} "
             f"| {_fmt(m.limit) if m.limit else '–'} | {_fmt(ratio_limit)} | {_fmt(ratio_lc)} | {m.note} |"
         )
