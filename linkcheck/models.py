@@ -14,20 +14,21 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
-    "DocumentKind",
+    "VERDICT_ORDER",
     "Document",
-    "Occurrence",
-    "Link",
-    "Expectation",
-    "Target",
-    "Redirect",
+    "DocumentKind",
     "ErrorKind",
+    "Expectation",
     "Fetch",
+    "Link",
+    "Occurrence",
     "Page",
+    "Redirect",
+    "Report",
+    "Result",
+    "Target",
     "TitleCheck",
     "Verdict",
-    "Result",
-    "Report",
 ]
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
@@ -233,6 +234,20 @@ class Verdict(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    Verdict.BROKEN,
+    Verdict.SOFT_404,
+    Verdict.TITLE_MISMATCH,
+    Verdict.TIMEOUT,
+    Verdict.NETWORK_ERROR,
+    Verdict.INVALID,
+    Verdict.BLOCKED,
+    Verdict.REDIRECTED,
+    Verdict.OK,
+    Verdict.EXCLUDED,
+)
+"""Worst first: the order in which people want to read verdicts (reports, summaries)."""
 
 _FAILING = frozenset(
     {

@@ -17,7 +17,7 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
-from .models import Report, Result, Verdict
+from .models import VERDICT_ORDER, Report, Result, Verdict
 from .progress import sanitize
 
 __all__ = [
@@ -45,16 +45,7 @@ VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.EXCLUDED: "dim",
 }
 
-_LISTED_ORDER = (
-    Verdict.BROKEN,
-    Verdict.SOFT_404,
-    Verdict.TITLE_MISMATCH,
-    Verdict.TIMEOUT,
-    Verdict.NETWORK_ERROR,
-    Verdict.INVALID,
-    Verdict.BLOCKED,
-    Verdict.REDIRECTED,
-)
+_LISTED_ORDER: tuple[Verdict, ...] = tuple(v for v in VERDICT_ORDER if v not in (Verdict.OK, Verdict.EXCLUDED))
 """Verdicts whose links are listed one by one; ``ok`` and ``excluded`` are only counted."""
 
 

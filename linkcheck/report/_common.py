@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..models import Occurrence, Report, Result, Verdict
-from ..urls import redact
+from ..models import VERDICT_ORDER, Occurrence, Report, Result, Verdict
+from ..urls import is_http, redact
 
 __all__ = [
     "TOOL_NAME",
     "VERDICT_LABELS",
     "VERDICT_ORDER",
+    "ArchiveLink",
+    "archive_link",
     "error_text",
     "failure_facts",
     "format_score",
@@ -28,19 +31,6 @@ __all__ = [
 
 TOOL_NAME = "linkcheck"
 
-VERDICT_ORDER: tuple[Verdict, ...] = (
-    Verdict.BROKEN,
-    Verdict.SOFT_404,
-    Verdict.TITLE_MISMATCH,
-    Verdict.TIMEOUT,
-    Verdict.NETWORK_ERROR,
-    Verdict.INVALID,
-    Verdict.BLOCKED,
-    Verdict.REDIRECTED,
-    Verdict.OK,
-    Verdict.EXCLUDED,
-)
-"""Worst first: the order in which people want to read verdicts."""
 
 VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.OK: "OK",
@@ -107,6 +97,28 @@ def failure_facts(result: Result, *, title_first: bool = False) -> list[str]:
             score = f" (score {format_score(title.score)})" if title.score is not None else ""
             facts.append(f"found title “{title.found}”, expected “{title.expected}”{score}")
     return facts
+
+
+@dataclass(frozen=True)
+class ArchiveLink:
+    """A ``--suggest-archive`` suggestion as the human formats show it."""
+
+    url: str | None
+    """Redacted http(s) URL of the capture; None when no capture exists."""
+    date: str
+    is_title_different: bool
+
+
+def archive_link(result: Result) -> ArchiveLink | None:
+    """The suggestion in ``extra["archive"]``, or None when there is nothing to show."""
+    suggestion = result.extra.get("archive")
+    if not isinstance(suggestion, dict):
+        return None
+    url = suggestion.get("version_url")
+    if isinstance(url, str) and is_http(url):
+        date = str(suggestion.get("version_date") or "capture")
+        return ArchiveLink(redact(url), date, suggestion.get("match") is False)
+    return ArchiveLink(None, "", False) if suggestion.get("none") else None
 
 
 def format_score(score: float | None) -> str:

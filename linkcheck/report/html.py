@@ -17,6 +17,7 @@ from ..urls import is_http
 from ._common import (
     VERDICT_LABELS,
     VERDICT_ORDER,
+    archive_link,
     error_text,
     format_score,
     location,
@@ -378,14 +379,11 @@ def _error(result: Result) -> str:
 
 def _archive(result: Result) -> str:
     """The ``--suggest-archive`` suggestion (``extra["archive"]``): a link to the capture, dated."""
-    suggestion = result.extra.get("archive")
-    if not isinstance(suggestion, dict):
+    link = archive_link(result)
+    if link is None:
         return ""
-    url = suggestion.get("version_url")
-    if isinstance(url, str) and is_http(url):
-        href = escape(redact(url), quote=True)
-        date = escape(str(suggestion.get("version_date") or "capture"))
-        note = " (title differs)" if suggestion.get("match") is False else ""
-        return (f'<div class="sub">archived: <a href="{href}" rel="noopener noreferrer nofollow" '
-                f'target="_blank">{date}</a>{note}</div>')
-    return '<div class="sub">no archived capture</div>' if suggestion.get("none") else ""
+    if link.url is None:
+        return '<div class="sub">no archived capture</div>'
+    note = " (title differs)" if link.is_title_different else ""
+    return (f'<div class="sub">archived: <a href="{escape(link.url, quote=True)}" rel="noopener noreferrer '
+            f'nofollow" target="_blank">{escape(link.date)}</a>{note}</div>')

@@ -14,6 +14,7 @@ from ..models import Report, Result
 from ..urls import is_http
 from ._common import (
     VERDICT_LABELS,
+    archive_link,
     error_text,
     format_score,
     location,
@@ -136,15 +137,13 @@ def _failure_row(result: Result) -> str:
 
 def _archive(result: Result) -> str:
     """The ``--suggest-archive`` suggestion (``extra["archive"]``), on its own line of the cell."""
-    suggestion = result.extra.get("archive")
-    if not isinstance(suggestion, dict):
+    link = archive_link(result)
+    if link is None:
         return ""
-    url = suggestion.get("version_url")
-    if isinstance(url, str) and is_http(url):
-        date = escape_markdown(str(suggestion.get("version_date") or "capture"))
-        note = " (title differs)" if suggestion.get("match") is False else ""
-        return f"<br>archived: [{date}](<{_destination(redact(url))}>){note}"
-    return "<br>no archived capture" if suggestion.get("none") else ""
+    if link.url is None:
+        return "<br>no archived capture"
+    note = " (title differs)" if link.is_title_different else ""
+    return f"<br>archived: [{escape_markdown(link.date)}](<{_destination(link.url)}>){note}"
 
 
 def _other_row(result: Result) -> str:
