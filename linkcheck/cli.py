@@ -16,7 +16,6 @@ import click
 
 from . import __version__
 from .config import (
-    DEFAULT_CACHE,
     DEFAULT_CONCURRENCY,
     DEFAULT_FORMATS,
     DEFAULT_OUTPUT,
@@ -231,8 +230,8 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--exclude-link-local", is_flag=True, help="Refuse link-local targets (169.254/16, fe80::/10).")
 @click.option("--exclude-all-private", is_flag=True, help="All three above: for untrusted input.")
 @click.option("--cache", "cache_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Result cache (SQLite) [default: .linkcheck-cache.sqlite].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+              help="Result cache (SQLite), e.g. .linkcheck-cache.sqlite [default: no cache].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write a cache (overrides --cache and config).")
 @click.option("--max-cache-age", default="1d", show_default=True, metavar="DURATION",
               help="Reuse cached results younger than this (e.g. 12h, 1d).")
 @click.option("--suggest-archive", is_flag=True,
@@ -282,10 +281,10 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     archive = archive_options(opts["suggest_archive"], opts["archive_endpoint"], opts.get("as_of"))
     transport, recorder = evidence_transport(config, warc=opts.get("warc_file"), replay=opts.get("replay_file"))
     cache = None
-    if not opts["no_cache"] and transport is None:  # evidence comes from the wire or the WARC, never the cache
+    if opts["cache_file"] and not opts["no_cache"] and transport is None:  # WARC runs: evidence, never cache
         from .cache import Cache
 
-        cache = Cache(opts["cache_file"] or DEFAULT_CACHE)
+        cache = Cache(opts["cache_file"])
         for warning in cache.warnings:
             click.echo(f"linkcheck: warning: {warning}", err=True)
     show = opts["progress"] if opts["progress"] is not None else sys.stderr.isatty()

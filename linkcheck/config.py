@@ -46,6 +46,7 @@ DEFAULT_MAX_BODY = 512 * 1024
 DEFAULT_OUTPUT = Path("reports")
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "markdown")
 DEFAULT_CACHE = Path(".linkcheck-cache.sqlite")
+"""The cache file name the docs, the action and the example workflow use (the cache is opt-in)."""
 DEFAULT_MAX_CACHE_AGE = 24 * 3600.0
 DEFAULT_USER_AGENT = f"linkcheck/{__version__} (+https://pypi.org/project/linkcheck-citations/)"
 

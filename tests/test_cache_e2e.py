@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from werkzeug import Request as WzRequest
 from werkzeug import Response as WzResponse
@@ -141,3 +142,22 @@ def test_corrupt_cache_file_warns_and_the_run_goes_on(
     seed_site.server.clear_log()
     _check(runner, seed_site, tmp_path, "--expect", str(SEED_MANIFEST))
     assert _requests(seed_site) == [], "the new cache file works"
+
+
+def test_without_cache_option_every_run_asks_the_network(
+    runner: CliRunner, seed_site: SeedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is opt-in: no file appears, and a rerun requests every link again."""
+    serve_seed_pages(seed_site)
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = runner.invoke(cli, ["check", str(SEED), "-o", "out", "--no-progress", *seed_site.args])
+        assert result.exit_code in (0, 1), result.output
+    assert len(_requests(seed_site)) == 16
+    assert not [p for p in tmp_path.iterdir() if "sqlite" in p.name]
+
+
+def test_no_cache_overrides_cache(runner: CliRunner, seed_site: SeedSite, tmp_path: Path) -> None:
+    serve_seed_pages(seed_site)
+    _check(runner, seed_site, tmp_path, "--no-cache")
+    assert not (tmp_path / "c.sqlite").exists()
