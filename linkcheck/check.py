@@ -7,6 +7,7 @@ the cross-link memory it needs (one probe per site) lives on the client. Cached 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 
 from . import drift, judge, titles
@@ -46,6 +47,10 @@ async def inspect_target(
     if revalidate is not None and headers and fetch.status == 304:
         result = judge_cached(target, revalidate, config)
         return Checked(replace(result, details=(*result.details, "revalidated")), is_revalidated=True)
+    # The request's slot is free now and another check is waiting for it: let that request go out
+    # before the CPU work of reading and judging this page, which otherwise delays every next
+    # request by a page's worth of parsing (about 12 % of the wall time at 16 × 20 ms).
+    await asyncio.sleep(0)
     page = _read_page(fetch)
     probe: Fetch | None = None
     probe_page: Page | None = None

@@ -29,6 +29,7 @@ import email.utils
 import ipaddress
 import random
 import secrets
+import select
 import socket
 import ssl
 import time
@@ -46,18 +47,18 @@ from .models import ErrorKind, Fetch, Redirect
 from .urls import host_to_ascii, invalid_reason, redact, scheme_of
 
 __all__ = [
-    "PROBE_PREFIX",
-    "RefusedAddress",
-    "make_transport",
     "DEFAULT_BACKOFF_BASE",
     "DEFAULT_BACKOFF_CAP",
     "DEFAULT_MAX_DOCUMENT",
     "DEFAULT_MAX_PDF",
     "DEFAULT_MAX_PREFIX",
     "HTML_TYPES",
+    "PROBE_PREFIX",
     "REDIRECT_STATUSES",
     "TRANSIENT_STATUSES",
     "Client",
+    "RefusedAddress",
+    "make_transport",
 ]
 
 DRAIN_LIMIT = 64 * 1024
@@ -85,7 +86,6 @@ _END_OF_HTML = b"</html"
 _ENOUGH_HTML = (b"</title", b"</head")
 _TRANSIENT_NETWORK = ("connection reset", "connection closed")
 PROBE_PREFIX = "/linkcheck-probe-"
-_HIDDEN_LOCATION = "x-linkcheck-location"
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,28 +103,32 @@ class Client:
     def __init__(self, config: Config, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._config = config
         self._transport = transport
-        self._http: httpx.AsyncClient | None = None
+        self._http: httpx.AsyncBaseTransport | None = None
+        self._cookies = httpx.Cookies()
+        self._headers = httpx.Headers(
+            {
+                "Accept": DEFAULT_ACCEPT_HEADER,
+                "Accept-Encoding": DEFAULT_ACCEPT_ENCODING,
+                "Connection": "keep-alive",
+                "User-Agent": config.user_agent,
+                "Accept-Language": "en;q=0.9, *;q=0.5",
+            }
+        )
+        self._extensions = {"timeout": httpx.Timeout(config.timeout).as_dict()}
         self._global = asyncio.Semaphore(max(1, config.concurrency))
         self._hosts: dict[str, _HostSlot] = {}
         self._probes: dict[str, Fetch] = {}
         self._probe_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Self:
+        # The transport is driven directly rather than through ``httpx.AsyncClient``: our redirect
+        # loop, deadline and headers replace the client's, whose per-request machinery (auth and
+        # redirect generators, event hooks, URL merging, cookie bookkeeping on every answer) cost
+        # a fifth of the time of a request. Cookies are kept in an ``httpx.Cookies`` jar as the
+        # client would (per domain, so they never cross to another site).
         transport = self._transport or make_transport(self._config)
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            follow_redirects=False,
-            event_hooks={"response": [_hide_location]},
-            timeout=httpx.Timeout(self._config.timeout),
-            trust_env=False,
-            headers={
-                "User-Agent": self._config.user_agent,
-                "Accept": DEFAULT_ACCEPT_HEADER,
-                "Accept-Encoding": DEFAULT_ACCEPT_ENCODING,
-                "Accept-Language": "en;q=0.9, *;q=0.5",
-            },
-        )
-        await self._http.__aenter__()
+        await transport.__aenter__()
+        self._http = transport
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -190,7 +194,8 @@ class Client:
         if current.scheme not in ("http", "https"):
             return state.failed(url, ErrorKind.INVALID_URL, f"unsupported scheme {current.scheme!r}")
         fragment = current.fragment
-        current = current.copy_with(fragment=None)
+        if fragment or "#" in url:  # copying a URL costs a parse: only when there is a fragment to drop
+            current = current.copy_with(fragment=None)
         visits: dict[str, int] = {str(current): 1}
         while True:
             answer = await self._request_with_retries(current, request_headers, max_body, force_cap)
@@ -301,31 +306,49 @@ class Client:
     ) -> None:
         """Send the request and read a capped, decoded body prefix into ``answer`` as it arrives."""
         assert self._http is not None
-        async with self._http.stream("GET", url, headers=dict(headers)) as response:
-            _restore_location(response)
-            answer.status = response.status_code
-            answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
-                                   for k, v in response.headers.raw)
-            chunks = response.aiter_raw()
-            if response.status_code in REDIRECT_STATUSES and answer.header("location"):
+        merged = self._headers.copy()
+        merged.update(headers)
+        request = httpx.Request("GET", url, headers=merged, extensions=self._extensions)
+        if url.username or url.password:  # credentials in the URL go as Basic auth, as httpx's client does
+            next(httpx.BasicAuth(url.username, url.password).sync_auth_flow(request))
+        if self._cookies.jar:
+            self._cookies.set_cookie_header(request)
+        response = await self._http.handle_async_request(request)
+        response.request = request
+        try:
+            if "set-cookie" in response.headers:
+                self._cookies.extract_cookies(response)
+            await self._read(response, max_body, force_cap, answer)
+        finally:
+            await response.aclose()
+
+    async def _read(
+        self, response: httpx.Response, max_body: int | None, force_cap: int | None, answer: _Answer
+    ) -> None:
+        """Read a capped, decoded body prefix into ``answer`` as it arrives (the head first)."""
+        answer.status = response.status_code
+        answer.headers = tuple((k.decode("latin-1").lower(), v.decode("utf-8", "replace"))
+                               for k, v in response.headers.raw)
+        chunks = response.aiter_raw()
+        if response.status_code in REDIRECT_STATUSES and answer.header("location"):
+            await _drain(response, chunks)
+            return
+        content_type = answer.content_type
+        answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
+        cap = force_cap if force_cap is not None else _cap_for(content_type, max_body or self._config.max_body)
+        decoder = _decoder_for(response.headers.get("content-encoding", ""))
+        async for raw in chunks:
+            room = cap - len(answer.body)
+            chunk = decoder.decode(raw, room)
+            answer.add(chunk)
+            if answer.is_html and answer.saw_end_of_html:
+                answer.is_complete = True  # the document is whole; trailing bytes are noise
                 await _drain(response, chunks)
                 return
-            content_type = answer.content_type
-            answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
-            cap = force_cap if force_cap is not None else _cap_for(content_type, max_body or self._config.max_body)
-            decoder = _decoder_for(response.headers.get("content-encoding", ""))
-            async for raw in chunks:
-                room = cap - len(answer.body)
-                chunk = decoder.decode(raw, room)
-                answer.add(chunk)
-                if answer.is_html and answer.saw_end_of_html:
-                    answer.is_complete = True  # the document is whole; trailing bytes are noise
-                    await _drain(response, chunks)
-                    return
-                if len(answer.body) >= cap:
-                    return
-            answer.add(decoder.flush(cap - len(answer.body)))
-            answer.is_complete = True
+            if len(answer.body) >= cap:
+                return
+        answer.add(decoder.flush(cap - len(answer.body)))
+        answer.is_complete = True
 
 
 async def _drain(response: httpx.Response, chunks: AsyncIterator[bytes]) -> None:
@@ -717,25 +740,6 @@ def _to_url(url: str) -> httpx.URL:
     return parsed
 
 
-async def _hide_location(response: httpx.Response) -> None:
-    """Hide ``Location`` from httpx (``_restore_location`` puts it back once httpx is done).
-
-    Even with redirects off, httpx parses ``Location`` into ``next_request`` and raises on an odd
-    one (``javascript:alert(1)``, control characters), which would lose the answer and turn a
-    bad redirect into an "invalid URL" or "network error" instead of a named broken redirect.
-    """
-    if "location" in response.headers:
-        response.headers[_HIDDEN_LOCATION] = response.headers["location"]
-        del response.headers["location"]
-
-
-def _restore_location(response: httpx.Response) -> None:
-    """Undo ``_hide_location`` before anything (our redirect loop, a WARC recorder) reads headers."""
-    if _HIDDEN_LOCATION in response.headers:
-        response.headers["Location"] = response.headers[_HIDDEN_LOCATION]
-        del response.headers[_HIDDEN_LOCATION]
-
-
 def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
@@ -842,7 +846,6 @@ class _Backend(httpcore.AsyncNetworkBackend):
         # httpcore asks for the wire (punycode) name, so ``--resolve bücher.example:…`` is keyed that way.
         self._resolve = {(_ascii_host(host), port): address for (host, port), address in resolve.items()}
         self._policy = policy
-        self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -862,7 +865,7 @@ class _Backend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for ip in allowed:
             try:
-                return await self._inner.connect_tcp(
+                return await _Stream.connect(
                     ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
                 )
             except httpcore.ConnectError as exc:
@@ -873,10 +876,116 @@ class _Backend(httpcore.AsyncNetworkBackend):
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used: no --unix-socket option
-        return await self._inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+        raise httpcore.ConnectError("unix sockets are not supported")
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """httpcore's network stream directly on asyncio streams.
+
+    httpcore's own backend goes through anyio, which wraps every read and write in a cancel
+    scope and rebuilds a dict of socket attributes on every idle check; at thousands of
+    requests a second that layer cost as much as parsing HTTP. Errors are mapped to httpcore's
+    exception types exactly as its anyio backend does, keeping the causes (refused, TLS).
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    @classmethod
+    async def connect(
+        cls,
+        host: str,
+        port: int,
+        *,
+        timeout: float | None,
+        local_address: str | None,
+        socket_options: Iterable[Any] | None,
+    ) -> _Stream:
+        local = (local_address, 0) if local_address else None
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        sock = writer.get_extra_info("socket")
+        for option in socket_options or ():  # pragma: no cover - httpx passes none
+            sock.setsockopt(*option)
+        return cls(reader, writer)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._reader.read(max_bytes)
+        except TimeoutError as exc:
+            raise httpcore.ReadTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.ReadError(str(exc)) from exc
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                self._writer.write(buffer)
+                await self._writer.drain()
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(str(exc)) from exc
+        except (OSError, RuntimeError) as exc:  # RuntimeError: write on a closing transport
+            raise httpcore.WriteError(str(exc)) from exc
+
+    async def aclose(self) -> None:
+        transport = self._writer.transport
+        if transport.is_closing():
+            return
+        transport.close()
+        await asyncio.sleep(0)  # let a TLS close_notify go out, as httpcore's anyio backend does
+        transport.abort()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        except TimeoutError as exc:
+            await self.aclose()
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except (OSError, ssl.SSLError) as exc:
+            await self.aclose()
+            raise httpcore.ConnectError(str(exc)) from exc
+        except BaseException:
+            await self.aclose()
+            raise
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "ssl_object":
+            return self._writer.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self._writer.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._writer.get_extra_info("peername")
+        if info == "socket":
+            return self._writer.get_extra_info("socket")
+        if info == "is_readable":
+            return self._reader.at_eof() or _is_readable(self._writer.get_extra_info("socket"))
+        return None
+
+
+def _is_readable(sock: Any) -> bool:
+    """Would ``recv`` return at once? On an idle keep-alive connection that means the server closed it."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _ascii_host(host: str) -> str:
@@ -908,6 +1017,169 @@ async def _lookup(host: str, port: int) -> list[str]:
     return addresses
 
 
+_OriginKey = tuple[bytes, bytes, int]
+
+
+class _Pool:
+    """A connection pool keyed by origin: O(1) per request, where httpcore's is O(connections²).
+
+    httpcore's ``AsyncConnectionPool`` re-examines every pooled connection (and asks each socket
+    whether it is readable) on every request and every response close; with idle connections
+    to a few dozen hosts that bookkeeping cost more than the HTTP itself. Limits on requests in
+    flight are the client's (global and per-host semaphores), so this pool only keeps idle
+    connections: the most recently used one per origin is reused, the least recently used ones
+    beyond ``max_idle`` are closed. Connections are httpcore's own (HTTP/1.1 over our backend).
+    """
+
+    def __init__(
+        self, *, ssl_context: ssl.SSLContext, max_idle: int, keepalive_expiry: float | None,
+        network_backend: httpcore.AsyncNetworkBackend,
+    ) -> None:
+        self._ssl_context = ssl_context
+        self._ssl_context.set_alpn_protocols(["http/1.1"])
+        self._max_idle = max(0, max_idle)
+        self._keepalive_expiry = keepalive_expiry
+        self._backend = network_backend
+        self._idle: dict[_OriginKey, list[httpcore.AsyncHTTP11Connection]] = {}
+        self._idle_count = 0
+        self._active: set[httpcore.AsyncHTTP11Connection] = set()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        url = request.url
+        key = (url.scheme, url.host, url.port or _default_port(url.scheme.decode("ascii")))
+        while True:
+            connection = await self._checkout(key, request)
+            self._active.add(connection)
+            try:
+                response = await connection.handle_async_request(request)
+            except httpcore.ConnectionNotAvailable:  # pragma: no cover - a reused connection went stale
+                self._active.discard(connection)
+                continue
+            except BaseException:
+                self._active.discard(connection)
+                raise
+            return httpcore.Response(
+                status=response.status,
+                headers=response.headers,
+                content=_PooledStream(response.stream, self, key, connection),
+                extensions=response.extensions,
+            )
+
+    async def _checkout(self, key: _OriginKey, request: httpcore.Request) -> httpcore.AsyncHTTP11Connection:
+        """The most recently idle connection to ``origin`` that still works, else a new one."""
+        idle = self._idle.get(key)
+        while idle:
+            connection = idle.pop()
+            self._idle_count -= 1
+            if not idle:
+                del self._idle[key]
+            if connection.is_available() and not connection.has_expired():
+                return connection
+            await connection.aclose()
+        stream = await self._connect(request)
+        connection = httpcore.AsyncHTTP11Connection(
+            origin=request.url.origin, stream=stream, keepalive_expiry=self._keepalive_expiry
+        )
+        _use_asyncio_lock(connection)
+        return connection
+
+    async def _connect(self, request: httpcore.Request) -> httpcore.AsyncNetworkStream:
+        """TCP through our backend, then TLS with the URL's host as SNI, as httpcore's connection does.
+
+        Connecting here rather than through ``httpcore.AsyncHTTPConnection`` saves that wrapper's
+        lock, which under asyncio yields to the event loop on every request.
+        """
+        origin = request.url.origin
+        timeout = request.extensions.get("timeout", {}).get("connect")
+        host = origin.host.decode("ascii")
+        stream = await self._backend.connect_tcp(host, origin.port, timeout=timeout)
+        if origin.scheme == b"https":
+            server_hostname = request.extensions.get("sni_hostname") or host
+            stream = await stream.start_tls(self._ssl_context, server_hostname=server_hostname, timeout=timeout)
+        return stream
+
+    async def _checkin(self, key: _OriginKey, connection: httpcore.AsyncHTTP11Connection) -> None:
+        """Keep a connection whose answer was read in full; close the oldest idle one beyond the cap."""
+        self._active.discard(connection)
+        if not connection.is_idle():
+            if not connection.is_closed():
+                await connection.aclose()
+            return
+        self._idle.setdefault(key, []).append(connection)
+        self._idle_count += 1
+        if self._idle_count > self._max_idle:
+            await self._evict_oldest()
+
+    async def _evict_oldest(self) -> None:
+        # dicts keep insertion order and a host's list is re-created when it empties, so the
+        # first key is the least recently emptied-and-refilled origin: close its oldest connection.
+        key = next(iter(self._idle))
+        idle = self._idle[key]
+        connection = idle.pop(0)
+        self._idle_count -= 1
+        if not idle:
+            del self._idle[key]
+        await connection.aclose()
+
+    async def aclose(self) -> None:
+        connections = [c for idle in self._idle.values() for c in idle] + list(self._active)
+        self._idle.clear()
+        self._idle_count = 0
+        self._active.clear()
+        for connection in connections:
+            await connection.aclose()
+
+
+def _use_asyncio_lock(connection: httpcore.AsyncHTTP11Connection) -> None:
+    """Give the connection a plain ``asyncio.Lock`` for its state.
+
+    httpcore's lock is anyio's, which yields to the event loop on every uncontended acquire:
+    twice per request, each time queueing the request behind every other ready task. Under load
+    that added 1.4 ms to each 20 ms exchange (7 % of the run). The lock guards the connection's
+    state between a request and its close; this pool never shares a connection between two
+    requests, and ``asyncio.Lock`` is still a real lock. Skipped if httpcore changes its shape.
+    """
+    if hasattr(connection, "_state_lock"):
+        connection._state_lock = asyncio.Lock()  # type: ignore[assignment]
+
+
+class _PooledStream:
+    """A response body that gives its connection back to the pool once closed."""
+
+    def __init__(
+        self, stream: Any, pool: _Pool, key: _OriginKey, connection: httpcore.AsyncHTTP11Connection
+    ) -> None:
+        self._stream = stream
+        self._pool = pool
+        self._key = key
+        self._connection = connection
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for part in self._stream:
+                yield part
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if hasattr(self._stream, "aclose"):
+                await self._stream.aclose()
+        finally:
+            await self._pool._checkin(self._key, self._connection)
+
+
 class _Transport(httpx.AsyncHTTPTransport):
     """httpx's transport with our network backend plugged into its connection pool."""
 
@@ -922,13 +1194,10 @@ class _Transport(httpx.AsyncHTTPTransport):
             refuse_loopback=config.exclude_loopback,
             refuse_link_local=config.exclude_link_local,
         )
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = _Pool(  # type: ignore[assignment]
             ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
+            max_idle=pool_size,
             keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
             network_backend=_Backend(config.resolve, policy),
         )
 

@@ -11,6 +11,7 @@ home-page paths, stop titles), so widening a heuristic is a data change.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
@@ -327,7 +328,9 @@ def needs_probe(target: Target, fetch: Fetch, page: Page, config: Config) -> boo
     return _says_not_found(page.text[:3000])
 
 
+@functools.lru_cache(maxsize=1024)
 def _says_not_found(text: str) -> bool:
+    """Memoised: each page's title, heading and text are asked twice (probe decision, verdict)."""
     lowered = _normalise(text)
     if not lowered:
         return False

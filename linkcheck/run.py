@@ -175,6 +175,7 @@ async def check_targets(
     from .check import inspect_target, judge_cached
     from .client import Client
     from .drift import since_last_audit
+    from .schedule import DEFAULT_WORKERS_PER_SLOT, host_key, run_fair
 
     results: dict[int, Result] = {}
     interrupt = _Interrupt()
@@ -207,7 +208,10 @@ async def check_targets(
                 if on_result is not None:
                     on_result(result)
 
-            interrupt.tasks = [asyncio.ensure_future(one(i, t)) for i, t in enumerate(targets)]
+            interrupt.tasks = run_fair(  # type: ignore[assignment]
+                targets, one, key=lambda t: host_key(t.checked_url),
+                workers=DEFAULT_WORKERS_PER_SLOT * max(1, config.concurrency), per_key=max(1, config.per_host),
+            )
             await asyncio.gather(*interrupt.tasks, return_exceptions=True)
             for task in interrupt.tasks:
                 if not task.cancelled() and task.exception() is not None:

@@ -79,8 +79,8 @@ Verdict rules of ``compare_title``:
 from __future__ import annotations
 
 import codecs
-import functools
 import contextlib
+import functools
 import html
 import json
 import math
@@ -725,18 +725,14 @@ class _Tokens:
 
     @classmethod
     def of(cls, text: str, *, is_found: bool = False) -> _Tokens:
-        words = tuple(_words(text))
-        weights = tuple(_weight(w, is_found) for w in words)
-        if words and not any(weights):
-            weights = tuple(1.0 for _ in words)
-        stems = tuple(_COUNTRIES.get(w) or _stem(w) for w in words)
-        return cls(words, stems, weights)
+        """Memoised: one comparison tokenises the same titles and segments many times over."""
+        return _tokens_of(text, is_found)
 
-    @property
+    @functools.cached_property
     def informative(self) -> frozenset[int]:
         return frozenset(i for i, w in enumerate(self.weights) if w > 0)
 
-    @property
+    @functools.cached_property
     def numbers(self) -> dict[str, frozenset[str]]:
         """Numbers by kind (years, ordinals, plain, "g7"-like): only the same kind can disagree."""
         kinds: dict[str, set[str]] = {}
@@ -745,9 +741,19 @@ class _Tokens:
                 kinds.setdefault(_number_kind(word), set()).add(word)
         return {k: frozenset(v) for k, v in kinds.items()}
 
-    @property
+    @functools.cached_property
     def countries(self) -> frozenset[str]:
         return frozenset(c for w in self.words if (c := _COUNTRIES.get(w)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_of(text: str, is_found: bool) -> _Tokens:
+    words = tuple(_words(text))
+    weights = tuple(_weight(w, is_found) for w in words)
+    if words and not any(weights):
+        weights = tuple(1.0 for _ in words)
+    stems = tuple(_COUNTRIES.get(w) or _stem(w) for w in words)
+    return _Tokens(words, stems, weights)
 
 
 def _weight(word: str, is_found: bool) -> float:
@@ -776,9 +782,10 @@ def _word_match(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 85
 
 
+@functools.lru_cache(maxsize=4096)
 def _acronyms(tokens: _Tokens) -> dict[str, list[tuple[int, ...]]]:
     """Acronyms spelt by runs of 2–6 words ("european union" → eu; "ministry of foreign affairs" →
-    mofa and mfa) mapped to the index runs that spell them."""
+    mofa and mfa) mapped to the index runs that spell them. Memoised: callers only read it."""
     found: dict[str, list[tuple[int, ...]]] = {}
     words = tokens.words
     for start in range(len(words)):
@@ -885,6 +892,11 @@ def _site_names(page: Page, final_url: str | None, publisher: str | None) -> lis
 
 
 def _names_site(segment: str, sites: list[str]) -> bool:
+    return _names_site_of(segment, tuple(sites))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_site_of(segment: str, sites: tuple[str, ...]) -> bool:
     seg = normalise_title(segment)
     compact = seg.replace(" ", "")
     for site in sites:
@@ -1024,9 +1036,11 @@ def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: lis
     site_words = _site_words(sites)
     for signal, text in candidates:
         for variant, factor in _variants(text, sites):
-            score = round(factor * _score_tokens(want, _Tokens.of(variant, is_found=True), site_words), 1)
             exact = normalise_title(variant) == norm_expected
-            current = _Best(signal, text, 100.0 if exact else score, exact, _contains(expected, variant))
+            if exact:  # scores 100 and nothing ranks above (100, exact): stop here
+                return _Best(signal, text, 100.0, True, _contains(expected, variant))
+            score = round(factor * _score_tokens(want, _Tokens.of(variant, is_found=True), site_words), 1)
+            current = _Best(signal, text, score, exact, _contains(expected, variant))
             if best is None or (current.score, current.exact) > (best.score, best.exact):
                 best = current
     return best

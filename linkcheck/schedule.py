@@ -1,0 +1,120 @@
+"""Run many jobs with a fixed set of workers, fairly across hosts.
+
+``check_targets`` used to start one task per link up front; each then waited on the client's
+per-host and global limits. At 10,000 links that is 10,000 suspended coroutine chains (tens of
+megabytes) and a wake-up storm on every freed slot. Here a fixed number of workers take the
+next job from per-key queues in round-robin order, skipping a key that already has its share
+running, so a slow host never holds the workers that fast hosts could use. The client's own
+limits still apply to every request (redirects to other hosts, probes, 429 back-off); this only
+decides which check starts next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+from urllib.parse import urlsplit
+
+__all__ = ["DEFAULT_WORKERS_PER_SLOT", "FairQueue", "host_key", "run_fair"]
+
+T = TypeVar("T")
+
+DEFAULT_WORKERS_PER_SLOT = 2
+"""Workers per request slot: a spare check is ready to send the moment a slot frees, and a check
+waiting on a redirect's host or a site probe does not leave a slot unused."""
+
+
+class FairQueue(Generic[T]):
+    """Jobs grouped by key; ``take`` serves keys in turn and at most ``per_key`` running per key."""
+
+    def __init__(self, jobs: Sequence[T], key: Callable[[T], str], per_key: int) -> None:
+        self._per_key = max(1, per_key)
+        self._pending: dict[str, deque[tuple[int, T]]] = {}
+        for index, job in enumerate(jobs):
+            self._pending.setdefault(key(job), deque()).append((index, job))
+        self._ring: deque[str] = deque(self._pending)
+        self._running: dict[str, int] = {}
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @property
+    def is_empty(self) -> bool:
+        """No job left to start (some may still be running)."""
+        return not self._ring
+
+    def take(self) -> tuple[str, int, T] | None:
+        """The next job of the next key with room, or None when every pending key is at its share."""
+        for _ in range(len(self._ring)):
+            name = self._ring[0]
+            self._ring.rotate(-1)
+            if self._running.get(name, 0) >= self._per_key:
+                continue
+            queue = self._pending[name]
+            index, job = queue.popleft()
+            if not queue:
+                del self._pending[name]
+                self._ring.remove(name)
+            self._running[name] = self._running.get(name, 0) + 1
+            return name, index, job
+        return None
+
+    def done(self, name: str) -> None:
+        """A job of ``name`` finished: its key has room again, so wake one idle worker."""
+        self._running[name] -= 1
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
+
+    async def wait(self) -> None:
+        """Until some running job finishes."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter
+
+    def wake_all(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+async def _worker(queue: FairQueue[T], work: Callable[[int, T], Awaitable[None]]) -> None:
+    while not queue.is_empty:
+        taken = queue.take()
+        if taken is None:
+            await queue.wait()
+            continue
+        name, index, job = taken
+        try:
+            await work(index, job)
+        finally:
+            queue.done(name)
+    queue.wake_all()  # idle workers waiting for room must see that nothing is left
+
+
+def run_fair(
+    jobs: Sequence[T],
+    work: Callable[[int, T], Awaitable[None]],
+    *,
+    key: Callable[[T], str],
+    workers: int,
+    per_key: int,
+) -> list[asyncio.Task[None]]:
+    """Start ``workers`` tasks that run ``work(index, job)`` for every job; await them (gather).
+
+    Returned as tasks so the caller can cancel them (SIGINT) and collect their exceptions.
+    """
+    queue = FairQueue(jobs, key, per_key)
+    count = max(1, min(workers, len(jobs)))
+    return [asyncio.ensure_future(_worker(queue, work)) for _ in range(count)]
+
+
+def host_key(url: str) -> str:
+    """The host a URL's first request goes to (lowercase); "" when there is none to tell."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
