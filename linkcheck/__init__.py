@@ -8,8 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import LinkcheckError  # noqa: E402
-from .models import (  # noqa: E402
+from .errors import LinkcheckError
+from .models import (
     Document,
     Expectation,
     Fetch,
@@ -24,7 +24,6 @@ from .models import (  # noqa: E402
 )
 
 __all__ = [
-    "__version__",
     "Document",
     "Expectation",
     "Fetch",
@@ -37,4 +36,5 @@ __all__ = [
     "Target",
     "TitleCheck",
     "Verdict",
+    "__version__",
 ]

@@ -23,7 +23,7 @@ from typing import Any
 from .drift import fingerprint
 from .models import Fetch, Page, Redirect, Result, Verdict
 
-__all__ = ["Cache", "CacheEntry", "CACHEABLE", "SCHEMA_VERSION"]
+__all__ = ["CACHEABLE", "SCHEMA_VERSION", "Cache", "CacheEntry"]
 
 SCHEMA_VERSION = 1
 CACHEABLE = frozenset({Verdict.OK, Verdict.REDIRECTED, Verdict.BROKEN, Verdict.SOFT_404, Verdict.TITLE_MISMATCH})

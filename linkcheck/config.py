@@ -6,29 +6,29 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import LinkcheckError, UsageError
 from .models import Verdict
 
 __all__ = [
-    "Config",
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_PER_HOST",
-    "DEFAULT_TIMEOUT",
-    "DEFAULT_RETRIES",
     "DEFAULT_ACCEPT",
-    "DEFAULT_TITLE_THRESHOLD",
-    "DEFAULT_MAX_REDIRECTS",
-    "DEFAULT_MAX_BODY",
-    "DEFAULT_OUTPUT",
-    "DEFAULT_FORMATS",
     "DEFAULT_CACHE",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_FORMATS",
+    "DEFAULT_MAX_BODY",
     "DEFAULT_MAX_CACHE_AGE",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_OUTPUT",
+    "DEFAULT_PER_HOST",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TITLE_THRESHOLD",
     "DEFAULT_USER_AGENT",
+    "Config",
     "parse_accept",
-    "parse_resolve",
+    "parse_duration",
     "parse_header",
     "parse_remap",
-    "parse_duration",
+    "parse_resolve",
 ]
 
 from . import __version__
@@ -183,7 +183,7 @@ def _has_tool_table(path: Path) -> bool:
     try:
         tool = _read_toml(path).get("tool", {})
         return isinstance(tool, dict) and "linkcheck" in tool
-    except Exception:
+    except LinkcheckError:  # an unreadable or invalid pyproject is not ours to complain about here
         return False
 
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
-    "LinkcheckError",
-    "UsageError",
-    "InputError",
-    "SourceNotFound",
-    "NoDocuments",
     "ConfigError",
+    "InputError",
+    "LinkcheckError",
+    "NoDocuments",
     "ReportError",
+    "SourceNotFound",
+    "UsageError",
 ]
 
 

@@ -27,7 +27,7 @@ from .errors import ConfigError
 from .models import Expectation
 from .urls import normalise
 
-__all__ = ["load_manifest", "parse_manifest", "render_manifest", "MANIFEST_KEYS"]
+__all__ = ["MANIFEST_KEYS", "load_manifest", "parse_manifest", "render_manifest"]
 
 MANIFEST_KEYS = frozenset({"url", "title", "publisher", "match", "final_url", "archived", "found_title", "note"})
 _MATCH_MODES = ("fuzzy", "exact", "contains")
@@ -62,7 +62,7 @@ def parse_manifest(text: str, *, name: str = "manifest") -> dict[str, Expectatio
         raise ConfigError(f"{name}: invalid TOML: {exc}") from None
     unknown_top = set(data) - {"source"}
     if unknown_top:
-        raise ConfigError(f"{name}: unknown top-level key {sorted(unknown_top)[0]!r} (expected [[source]] tables)")
+        raise ConfigError(f"{name}: unknown top-level key {min(unknown_top)!r} (expected [[source]] tables)")
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{name}: 'source' must be an array of tables ([[source]])")

@@ -11,15 +11,15 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import httpx
 
 from . import __version__
-from .collect import collect
 from .cache import Cache
+from .collect import collect
 from .config import DEFAULT_MAX_CACHE_AGE, Config
 from .errors import InputError
 from .extract import extract
@@ -35,7 +35,7 @@ OnResult = Callable[[Result], None]
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

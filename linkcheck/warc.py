@@ -40,10 +40,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
-from .client import PROBE_PREFIX, RefusedAddress, make_transport
+from .client import PROBE_PREFIX
 from .config import Config
 from .errors import InputError, UsageError
 from .models import Report, Result
+from .transport import RefusedAddress, make_transport
 
 __all__ = [
     "ERROR_FIELD",
