@@ -275,11 +275,16 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") else None
     expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
     max_cache_age = parse_duration(opts["max_cache_age"])
-    from .archive import archive_options
-    from .warc import evidence_transport, finish_recording
+    archive = None
+    if opts["suggest_archive"] or opts.get("as_of"):  # imported only when asked for: start-up time
+        from .archive import archive_options
 
-    archive = archive_options(opts["suggest_archive"], opts["archive_endpoint"], opts.get("as_of"))
-    transport, recorder = evidence_transport(config, warc=opts.get("warc_file"), replay=opts.get("replay_file"))
+        archive = archive_options(opts["suggest_archive"], opts["archive_endpoint"], opts.get("as_of"))
+    transport = recorder = None
+    if opts.get("warc_file") or opts.get("replay_file"):
+        from .warc import evidence_transport
+
+        transport, recorder = evidence_transport(config, warc=opts.get("warc_file"), replay=opts.get("replay_file"))
     cache = None
     if opts["cache_file"] and not opts["no_cache"] and transport is None:  # WARC runs: evidence, never cache
         from .cache import Cache
@@ -304,7 +309,10 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             transport=transport,
             archive=archive,
         )
-        finish_recording(recorder, report)
+        if recorder is not None:
+            from .warc import finish_recording
+
+            finish_recording(recorder, report)
     finally:
         progress.finish()
         if recorder is not None:
