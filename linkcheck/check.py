@@ -8,15 +8,24 @@ the cross-link memory it needs (one probe per site) lives on the client. Cached 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, replace
 
-from . import drift, judge, titles
+from . import drift, judge, pdfinfo, titles
 from .cache import CacheEntry
 from .client import Client
 from .config import Config
 from .models import Fetch, Page, Result, Target, Verdict
 
-__all__ = ["Checked", "check_target", "inspect_target", "judge_cached"]
+__all__ = ["DEFAULT_MAX_RANGED_PDF", "DEFAULT_PDF_TAIL", "Checked", "check_target", "inspect_target", "judge_cached"]
+
+DEFAULT_PDF_TAIL = 256 * 1024
+"""Bytes of a PDF's end asked for with ``Range: bytes=-N`` when its prefix held no title: the
+trailer, the last cross-reference section and (usually) the ``/Info`` dictionary live there."""
+DEFAULT_MAX_RANGED_PDF = 64 * 1024 * 1024
+"""Largest declared PDF length worth a tail request (bigger files are rarely cited by title)."""
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ async def inspect_target(
     # request by a page's worth of parsing (about 12 % of the wall time at 16 × 20 ms).
     await asyncio.sleep(0)
     page = _read_page(fetch)
+    if _wants_pdf_tail(fetch, page):
+        page = await _title_from_tail(client, fetch, page)
     probe: Fetch | None = None
     probe_page: Page | None = None
     if judge.needs_probe(target, fetch, page, config):
@@ -78,3 +89,45 @@ def _read_page(fetch: Fetch) -> Page:
     if fetch.error_kind is not None or fetch.status is None:
         return Page()
     return titles.parse_page(fetch)
+
+
+def _wants_pdf_tail(fetch: Fetch, page: Page) -> bool:
+    """An untitled PDF read only in part, whose server takes byte ranges of an identity body of
+    a declared, bounded length: its metadata may sit in the unread end."""
+    if not page.is_pdf or page.title is not None or fetch.is_body_complete or fetch.status != 200:
+        return False
+    if (fetch.header("accept-ranges") or "").strip().lower() != "bytes":
+        return False
+    if (fetch.header("content-encoding") or "identity").strip().lower() != "identity":
+        return False  # the length and ranges would count encoded bytes, not the PDF's
+    length = (fetch.header("content-length") or "").strip()
+    return length.isdigit() and len(fetch.body) < int(length) <= DEFAULT_MAX_RANGED_PDF
+
+
+async def _title_from_tail(client: Client, fetch: Fetch, page: Page) -> Page:
+    """Ask for the PDF's last ``DEFAULT_PDF_TAIL`` bytes (one request) and read the metadata title
+    from prefix + tail; ``page`` unchanged when the server does not answer with that range."""
+    total = int(fetch.header("content-length") or "0")
+    tail = await client.fetch(
+        fetch.final_url, headers={"Range": f"bytes=-{DEFAULT_PDF_TAIL}"}, max_body=DEFAULT_PDF_TAIL
+    )
+    if not _is_tail_of(tail, total):
+        return page
+    found = pdfinfo.pdf_title_from_parts(fetch.body, tail.body, total)
+    if found is None:
+        return page
+    signal, title = found
+    return replace(page, title=title, candidates=((signal, title),))
+
+
+def _is_tail_of(tail: Fetch, total: int) -> bool:
+    """True when ``tail`` is a whole 206 answer holding the last bytes of a ``total``-byte file."""
+    if tail.error_kind is not None or tail.status != 206 or not tail.is_body_complete:
+        return False
+    if (tail.header("content-encoding") or "identity").strip().lower() != "identity":
+        return False
+    match = _CONTENT_RANGE.match(tail.header("content-range") or "")
+    if match is None:
+        return False
+    first, last, length = (int(group) for group in match.groups())
+    return length == total and last == total - 1 and len(tail.body) == last - first + 1 <= DEFAULT_PDF_TAIL

@@ -11,6 +11,12 @@ Metadata titles are often junk left by the authoring tool ("Microsoft Word - dra
 A PDF cut by the byte cap usually lacks its cross-reference table; pypdf rebuilds what it can and
 anything it cannot read yields None. Nothing here raises, and pypdf's complaints about broken files
 are kept out of the user's terminal (they are expected, not news).
+
+A large PDF often keeps its ``/Info`` dictionary and trailer at its END (written last, or appended
+by an incremental save), beyond the prefix read. ``pdf_title_from_parts`` reads the metadata from
+that prefix plus a separately fetched tail, placed at their true offsets in a sparse file view, so
+pypdf follows the real cross-reference table; the unread middle reads as zeros and is never held
+in memory.
 """
 
 from __future__ import annotations
@@ -21,9 +27,13 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any, cast
 
-__all__ = ["is_junk_title", "pdf_title"]
+__all__ = ["DEFAULT_MAX_SPARSE_READ", "is_junk_title", "pdf_title", "pdf_title_from_parts"]
+
+DEFAULT_MAX_SPARSE_READ = 4 * 1024 * 1024
+"""Largest single read pypdf may make of a sparse view (a "read everything" to rebuild a broken
+cross-reference table is refused: it would materialise the unread middle)."""
 
 _MAX_TITLE = 300
 _MAX_FRAGMENTS = 2000
@@ -87,6 +97,87 @@ def pdf_title(data: bytes) -> tuple[str, str] | None:
         return None
     except RecursionError:
         return None
+
+
+def pdf_title_from_parts(prefix: bytes, tail: bytes, total_length: int) -> tuple[str, str] | None:
+    """(signal, title) from a PDF's metadata, given its first bytes and its last bytes.
+
+    ``tail`` holds the last ``len(tail)`` bytes of a file of ``total_length`` bytes. Only the
+    metadata signals (``pdf:title``, ``pdf:xmp``) are read: the first page's text lies in the
+    unread middle. None when the parts do not overlap sensibly or yield nothing. Never raises.
+    """
+    if not prefix or not tail or b"%PDF" not in prefix[:1024]:
+        return None
+    if total_length < len(tail) or total_length < len(prefix):
+        return None
+    try:
+        with _quiet():
+            return _read_metadata_title(_SparseFile(prefix, tail, total_length))
+    except Exception:  # noqa: BLE001 - a damaged or hostile PDF is simply untitled
+        return None
+    except RecursionError:
+        return None
+
+
+def _read_metadata_title(stream: _SparseFile) -> tuple[str, str] | None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(cast(IO[bytes], stream), strict=False)  # a RawIOBase is a binary IO at run time
+    found = _metadata_title(reader)
+    if found:
+        return "pdf:title", found
+    found = _xmp_title(reader)
+    if found:
+        return "pdf:xmp", found
+    return None
+
+
+class _SparseFile(io.RawIOBase):
+    """A read-only file of ``total`` bytes: ``prefix`` at its start, ``tail`` at its end, zeros
+    between. Refuses reads larger than ``DEFAULT_MAX_SPARSE_READ`` (see there)."""
+
+    def __init__(self, prefix: bytes, tail: bytes, total: int) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._tail = tail
+        self._tail_start = total - len(tail)
+        self._total = total
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._total}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._position
+        if size is None or size < 0:
+            size = self._total - start
+        if size > DEFAULT_MAX_SPARSE_READ:
+            raise OSError("refusing to read the unread middle of a PDF")
+        end = min(self._total, start + size)
+        out = bytearray(max(0, end - start))
+        self._copy(out, start, end, self._prefix, 0)
+        self._copy(out, start, end, self._tail, self._tail_start)
+        self._position = max(start, end)
+        return bytes(out)
+
+    @staticmethod
+    def _copy(out: bytearray, start: int, end: int, part: bytes, part_start: int) -> None:
+        """Copy the overlap of [start, end) with ``part`` (placed at ``part_start``) into ``out``."""
+        low = max(start, part_start)
+        high = min(end, part_start + len(part))
+        if low < high:
+            out[low - start : high - start] = part[low - part_start : high - part_start]
 
 
 def _read_title(data: bytes) -> tuple[str, str] | None:
