@@ -41,7 +41,7 @@ import httpx
 from .config import Config
 from .decoding import decoder_for
 from .errors import InputError
-from .models import ErrorKind, Fetch, Redirect
+from .models import ErrorKind, Fetch, HeaderLookup, Redirect
 from .transport import RefusedAddress, make_transport
 from .urls import invalid_reason, redact, scheme_of
 
@@ -369,7 +369,7 @@ async def _drain(response: httpx.Response, chunks: AsyncIterator[bytes]) -> None
 
 
 @dataclass
-class _Answer:
+class _Answer(HeaderLookup):
     """What one request produced so far; filled while reading so a deadline keeps the prefix."""
 
     status: int | None = None
@@ -382,16 +382,6 @@ class _Answer:
     error: str | None = None
     attempts: int = 1
     _tail: bytes = b""
-
-    def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
-
-    @property
-    def content_type(self) -> str:
-        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
 
     @property
     def has_enough(self) -> bool:

@@ -20,6 +20,7 @@ __all__ = [
     "ErrorKind",
     "Expectation",
     "Fetch",
+    "HeaderLookup",
     "Link",
     "Occurrence",
     "Page",
@@ -137,8 +138,29 @@ class ErrorKind(str, enum.Enum):
     INVALID_URL = "invalid_url"
 
 
+class HeaderLookup:
+    """Header access for anything holding ``headers`` as (lower-cased name, value) pairs:
+    a ``Fetch`` and the client's answer still being read."""
+
+    headers: tuple[tuple[str, str], ...]
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header (name matched case-insensitively), or None."""
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower-cased ('' when absent)."""
+        value = self.header("content-type") or ""
+        return value.split(";", 1)[0].strip().lower()
+
+
 @dataclass(frozen=True)
-class Fetch:
+class Fetch(HeaderLookup):
     """What the network said about one URL: facts only, no verdict."""
 
     url: str
@@ -159,19 +181,6 @@ class Fetch:
     """Human-readable error text (credentials redacted)."""
     elapsed_ms: int = 0
     attempts: int = 1
-
-    def header(self, name: str) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
-
-    @property
-    def content_type(self) -> str:
-        """Media type without parameters, lower-cased ('' when absent)."""
-        value = self.header("content-type") or ""
-        return value.split(";", 1)[0].strip().lower()
 
 
 @dataclass(frozen=True)
