@@ -52,7 +52,7 @@ class Document:
     """Set (with ``text`` empty) for a very large plain-text file that extraction streams from disk."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """Where a URL stands in a document."""
 
@@ -65,7 +65,7 @@ class Occurrence:
     """Link text (``[text](url)``, ``<a>text</a>``); None for a bare URL."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One URL occurrence as extracted, before de-duplication."""
 
@@ -74,7 +74,7 @@ class Link:
     occurrence: Occurrence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expectation:
     """What the page behind a URL must be about (from a manifest or the link text)."""
 
@@ -86,7 +86,7 @@ class Expectation:
     origin: Literal["manifest", "link_text"] = "link_text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One unique URL to check, with every place it occurs."""
 
@@ -112,7 +112,7 @@ class Target:
             return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Redirect:
     """One hop of a redirect chain: the URL that answered and the status it answered with."""
 
@@ -206,7 +206,7 @@ class Page:
     """Charset used to decode the body."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TitleCheck:
     """The comparison of the page's title with the expected source."""
 
@@ -270,7 +270,7 @@ _FAILING = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """The verdict on one unique URL, with the evidence behind it."""
 
