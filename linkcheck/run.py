@@ -28,6 +28,7 @@ from .models import Document, Expectation, Link, Report, Result, Target
 
 if TYPE_CHECKING:
     from .archive import ArchiveOptions
+    from .client import Client
 
 __all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run"]
 
@@ -172,9 +173,7 @@ async def check_targets(
     On SIGINT/SIGTERM the in-flight checks are cancelled and the finished results returned;
     ``state.interrupted_by`` records the signal.
     """
-    from .check import inspect_target, judge_cached
     from .client import Client
-    from .drift import since_last_audit
     from .schedule import DEFAULT_WORKERS_PER_SLOT, host_key, run_fair
 
     results: dict[int, Result] = {}
@@ -192,18 +191,7 @@ async def check_targets(
         async with Client(config, transport=transport) as client:
 
             async def one(index: int, target: Target) -> None:
-                entry = cache.get(target.key) if cache is not None and target.skip is None else None
-                if cache is not None and entry is not None and entry.is_fresh(cache.clock(), max_cache_age):
-                    result = judge_cached(target, entry, config)
-                    result = replace(result, details=(*result.details, "cached"))
-                else:
-                    checked = await inspect_target(client, target, config, revalidate=entry)
-                    result = checked.result if checked.is_revalidated else since_last_audit(
-                        checked.result, entry, checked.page)
-                    if cache is not None and entry is not None and checked.is_revalidated:
-                        cache.touch(entry)
-                    elif cache is not None:
-                        cache.put(result, checked.fetch, checked.page)
+                result = await _check_through_cache(client, target, config, cache, max_cache_age)
                 results[index] = result
                 if on_result is not None:
                     on_result(result)
@@ -224,6 +212,32 @@ async def check_targets(
     if state is not None:
         state.interrupted_by = interrupt.signum
     return [results[i] for i in sorted(results)]
+
+
+async def _check_through_cache(
+    client: Client, target: Target, config: Config, cache: Cache | None, max_cache_age: float
+) -> Result:
+    """One target, through the cache when there is one.
+
+    Fresh evidence is judged again without a request (detail ``cached``); stale evidence is
+    revalidated with a conditional request (304: detail ``revalidated``); new evidence is stored
+    and compared with the last audit's (``content_changed``).
+    """
+    from .check import inspect_target, judge_cached
+    from .drift import since_last_audit
+
+    entry = cache.get(target.key) if cache is not None and target.skip is None else None
+    if cache is not None and entry is not None and entry.is_fresh(cache.clock(), max_cache_age):
+        result = judge_cached(target, entry, config)
+        return replace(result, details=(*result.details, "cached"))
+    checked = await inspect_target(client, target, config, revalidate=entry)
+    if checked.is_revalidated and cache is not None and entry is not None:
+        cache.touch(entry)
+        return checked.result
+    result = since_last_audit(checked.result, entry, checked.page)
+    if cache is not None:
+        cache.put(result, checked.fetch, checked.page)
+    return result
 
 
 def run(
