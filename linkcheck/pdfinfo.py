@@ -27,7 +27,10 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 __all__ = ["DEFAULT_MAX_SPARSE_READ", "is_junk_title", "pdf_title", "pdf_title_from_parts"]
 
@@ -123,13 +126,7 @@ def _read_metadata_title(stream: _SparseFile) -> tuple[str, str] | None:
     from pypdf import PdfReader
 
     reader = PdfReader(cast(IO[bytes], stream), strict=False)  # a RawIOBase is a binary IO at run time
-    found = _metadata_title(reader)
-    if found:
-        return "pdf:title", found
-    found = _xmp_title(reader)
-    if found:
-        return "pdf:xmp", found
-    return None
+    return _title_signals(reader, with_text=False)
 
 
 class _SparseFile(io.RawIOBase):
@@ -220,16 +217,20 @@ def _read_title_of(data: bytes) -> tuple[str, str] | None:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
+    return _title_signals(reader, with_text=True)
+
+
+def _title_signals(reader: PdfReader, *, with_text: bool) -> tuple[str, str] | None:
+    """The first title among /Info /Title, XMP dc:title and (``with_text``) the largest text of
+    page 1 — the last needs the page's content, which a sparse view of the file does not hold."""
     found = _metadata_title(reader)
     if found:
         return "pdf:title", found
     found = _xmp_title(reader)
     if found:
         return "pdf:xmp", found
-    found = _largest_text(reader)
-    if found:
-        return "pdf:text", found
-    return None
+    found = _largest_text(reader) if with_text else None
+    return ("pdf:text", found) if found else None
 
 
 def _metadata_title(reader: Any) -> str | None:
