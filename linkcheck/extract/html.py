@@ -14,18 +14,16 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import replace
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
 from ..models import Document, Link, Occurrence
+from .hrefs import collapse_whitespace, resolve_href
 from .text import extract_text
 
 __all__ = ["collapse_whitespace", "extract_html", "extract_html_fragment", "resolve_href"]
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_SPACE_IN_URL = re.compile(r"[\t\n\r]")
 _BAD_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|(?i:doctype))")
 _LINK_ATTRIBUTES: tuple[tuple[str, str, bool], ...] = (
     ("a", "href", True),
@@ -34,31 +32,6 @@ _LINK_ATTRIBUTES: tuple[tuple[str, str, bool], ...] = (
     ("iframe", "src", False),
 )
 """(tag, attribute, has link text): what counts as a link in HTML."""
-
-
-def collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())
-
-
-def resolve_href(href: str, base: str | None) -> str | None:
-    """The absolute URL an attribute value points at, or None when it cannot be known.
-
-    Browsers strip surrounding whitespace and drop tabs and newlines inside a URL; so does this.
-    Without a base, only absolute URLs (and ``//host`` ones, taken as https) are links.
-    """
-    value = _SPACE_IN_URL.sub("", href.strip())
-    if not value:
-        return None
-    if _SCHEME.match(value):
-        return value
-    if base:
-        try:
-            return urljoin(base, value)
-        except ValueError:
-            return None
-    if value.startswith("//"):
-        return "https:" + value
-    return None
 
 
 def _parse(markup: str) -> BeautifulSoup:

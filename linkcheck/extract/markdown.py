@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..models import Document, Link, Occurrence
-from .html import collapse_whitespace, extract_html_fragment, resolve_href
+from .hrefs import collapse_whitespace, resolve_href
 from .text import find_urls
 
 __all__ = ["extract_markdown"]
@@ -208,6 +208,8 @@ def extract_markdown(document: Document) -> list[Link]:
             locator.start_block(last_map)
             links.extend(walker.walk(token.children or []))
         elif token.type == "html_block":
+            from .html import extract_html_fragment  # bs4 is loaded only for documents with raw HTML
+
             fragment = extract_html_fragment(
                 token.content, document.source, first_line=last_map[0] + 1, base_url=document.base_url
             )
