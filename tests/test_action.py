@@ -10,7 +10,6 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,16 +119,10 @@ def fake_python(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    server.expect_request("/ok").respond_with_data("<title>Fine page</title>", content_type="text/html")
-    server.expect_request("/gone").respond_with_data("gone", status=404)
-    try:
-        yield server
-    finally:
-        server.clear()
-        server.stop()
+def site(httpserver: HTTPServer) -> HTTPServer:
+    httpserver.expect_request("/ok").respond_with_data("<title>Fine page</title>", content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data("gone", status=404)
+    return httpserver
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +91,10 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def site() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    server.expect_request("/gone").respond_with_data("gone", status=404)
-    server.expect_request("/fine").respond_with_data("<title>Fine</title>", content_type="text/html")
-    try:
-        yield server
-    finally:
-        server.clear()
-        server.stop()
+def site(httpserver: HTTPServer) -> HTTPServer:
+    httpserver.expect_request("/gone").respond_with_data("gone", status=404)
+    httpserver.expect_request("/fine").respond_with_data("<title>Fine</title>", content_type="text/html")
+    return httpserver
 
 
 def _check(runner: CliRunner, repo: Path, *args: str) -> tuple[int, str, dict[str, Any] | None]:

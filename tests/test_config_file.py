@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,11 @@ README = ROOT / "README.md"
 
 
 @pytest.fixture
-def site() -> Iterator[HTTPServer]:
+def site(httpserver: HTTPServer) -> HTTPServer:
     """One page that answers 200 and one that answers 404."""
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    server.expect_request("/alive").respond_with_data(html_page("Alive"), content_type="text/html")
-    server.expect_request("/gone").respond_with_data(html_page("Gone"), status=404, content_type="text/html")
-    try:
-        yield server
-    finally:
-        server.clear()
-        server.stop()
+    httpserver.expect_request("/alive").respond_with_data(html_page("Alive"), content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data(html_page("Gone"), status=404, content_type="text/html")
+    return httpserver
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,13 @@ def _page(title: str) -> str:
 
 
 @pytest.fixture
-def site() -> Iterator[HTTPServer]:
+def site(httpserver: HTTPServer) -> HTTPServer:
     """/old moved for good (301) to /new; /temp moved for now (302); /gone is 404."""
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": server.url_for("/new")})
-    server.expect_request("/new").respond_with_data(_page(TITLE), content_type="text/html")
-    server.expect_request("/temp").respond_with_data("", status=302, headers={"Location": server.url_for("/new")})
-    server.expect_request("/gone").respond_with_data("", status=404)
-    try:
-        yield server
-    finally:
-        server.clear()
-        server.stop()
+    httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": httpserver.url_for("/new")})
+    httpserver.expect_request("/new").respond_with_data(_page(TITLE), content_type="text/html")
+    httpserver.expect_request("/temp").respond_with_data("", status=302, headers={"Location": httpserver.url_for("/new")})
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    return httpserver
 
 
 @pytest.fixture
