@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LinkcheckError, UsageError
-from .models import Verdict
 
 __all__ = [
     "DEFAULT_ACCEPT",
@@ -160,10 +159,6 @@ def parse_duration(text: str) -> float:
     if not match:
         raise UsageError(f"{text!r} is not a duration like 1d, 12h, 30m or 90s")
     return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def fail_on_default() -> frozenset[Verdict]:
-    return frozenset(v for v in Verdict if v.is_failure)
 
 
 CONFIG_FILE_NAMES = ("linkcheck.toml", ".linkcheck.toml", "pyproject.toml")
