@@ -30,11 +30,12 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from . import titles
+from .citation import compare_title
 from .client import Client
 from .config import Config
 from .errors import InputError, UsageError
 from .models import Document, Expectation, Result, Target, Verdict
+from .page import parse_page
 
 __all__ = [
     "DEFAULT_ARCHIVE_ENDPOINT",
@@ -256,7 +257,7 @@ async def _suggest(client: Client, target: Target, as_of: datetime, options: Arc
         fetch = await client.fetch(raw_url)
         if fetch.error_kind is not None or fetch.status != 200:
             continue
-        check = titles.compare_title(expected, titles.parse_page(fetch), threshold=config.title_threshold,
+        check = compare_title(expected, parse_page(fetch), threshold=config.title_threshold,
                                      final_url=capture.original)
         suggestion["title"] = check.found if check is not None else None
         suggestion["match"] = check.match if check is not None else None

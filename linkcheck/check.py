@@ -1,6 +1,6 @@
 """One target's whole check: fetch → read the page → probe when suspicious → verdict.
 
-The only place that joins the network (``client``) with the pure stages (``titles``, ``judge``);
+The only place that joins the network (``client``) with the pure stages (``page``, ``judge``);
 the cross-link memory it needs (one probe per site) lives on the client. Cached evidence (see
 ``cache.py``) is judged again here, never trusted as a stale verdict.
 """
@@ -11,11 +11,13 @@ import asyncio
 import re
 from dataclasses import dataclass, replace
 
-from . import drift, judge, pdfinfo, titles
+from . import drift, judge
 from .cache import CacheEntry
 from .client import Client
 from .config import Config
 from .models import Fetch, Page, Result, Target, Verdict
+from .page import parse_page
+from .page.pdf import pdf_title_from_parts
 
 __all__ = ["DEFAULT_MAX_RANGED_PDF", "DEFAULT_PDF_TAIL", "Checked", "check_target", "inspect_target", "judge_cached"]
 
@@ -88,7 +90,7 @@ def _read_page(fetch: Fetch) -> Page:
     """Parse only answers that came: an error or an empty body has nothing to read."""
     if fetch.error_kind is not None or fetch.status is None:
         return Page()
-    return titles.parse_page(fetch)
+    return parse_page(fetch)
 
 
 def _wants_pdf_tail(fetch: Fetch, page: Page) -> bool:
@@ -113,7 +115,7 @@ async def _title_from_tail(client: Client, fetch: Fetch, page: Page) -> Page:
     )
     if not _is_tail_of(tail, total):
         return page
-    found = pdfinfo.pdf_title_from_parts(fetch.body, tail.body, total)
+    found = pdf_title_from_parts(fetch.body, tail.body, total)
     if found is None:
         return page
     signal, title = found

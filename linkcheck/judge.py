@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from rapidfuzz import fuzz
 
-from . import titles
+from .citation import compare_title
 from .config import Config
 from .models import ErrorKind, Fetch, Page, Result, Target, TitleCheck, Verdict
 
@@ -215,7 +215,7 @@ def judge(
     if vendor is not None and 200 <= status <= 299 and _is_challenge_page(fetch, page):
         return base.result(Verdict.BLOCKED, error=f"HTTP {status}: bot protection ({vendor})",
                            details=("bot_protection", f"blocked_by:{vendor}"))
-    title = titles.compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url)
+    title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url)
     if page.is_html and 200 <= status <= 299:
         soft = soft_404_reason(target, fetch, page, probe=probe, probe_page=probe_page)
         if soft is not None:

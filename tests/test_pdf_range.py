@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 from linkcheck.check import DEFAULT_PDF_TAIL, Checked, inspect_target
 from linkcheck.client import DEFAULT_MAX_PDF, Client
 from linkcheck.config import Config
-from linkcheck.pdfinfo import pdf_title, pdf_title_from_parts
+from linkcheck.page.pdf import pdf_title, pdf_title_from_parts
 from tests.servers import Handler, Request, ScriptedServer, target_for
 
 FAST = Config(timeout=5.0, retries=0)

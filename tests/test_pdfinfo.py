@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from pypdf.xmp import XmpInformation
 
-from linkcheck.pdfinfo import is_junk_title, pdf_title
+from linkcheck.page.pdf import is_junk_title, pdf_title
 
 
 def build_pdf(*, title: str | None = None, xmp_title: str | None = None, content: bytes | None = None) -> bytes:

@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
+from linkcheck.citation import compare_title
 from linkcheck.config import DEFAULT_TITLE_THRESHOLD
 from linkcheck.models import Expectation, Fetch, Page, TitleCheck
-from linkcheck.titles import compare_title, parse_page
+from linkcheck.page import parse_page
 
 DATA = Path(__file__).parent / "data" / "titles.jsonl"
 MIN_PRECISION = 0.95

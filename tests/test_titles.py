@@ -9,9 +9,10 @@ import pytest
 from pypdf import PdfWriter
 from rapidfuzz import fuzz, utils
 
+from linkcheck.citation import compare_title, is_stop_title, normalise_title, similarity
 from linkcheck.config import DEFAULT_TITLE_THRESHOLD
 from linkcheck.models import Expectation, Fetch, Page
-from linkcheck.titles import compare_title, is_stop_title, normalise_title, parse_page, similarity
+from linkcheck.page import parse_page
 
 THRESHOLD = DEFAULT_TITLE_THRESHOLD
 CONSILIUM = "https://www.consilium.europa.eu/en/press/press-releases/2022/05/12/joint-statement-eu-japan-summit-2022/"

@@ -29,10 +29,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from ..models import Fetch, Page
+
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-__all__ = ["DEFAULT_MAX_SPARSE_READ", "is_junk_title", "pdf_title", "pdf_title_from_parts"]
+__all__ = ["DEFAULT_MAX_SPARSE_READ", "is_junk_title", "parse_pdf", "pdf_title", "pdf_title_from_parts"]
 
 DEFAULT_MAX_SPARSE_READ = 4 * 1024 * 1024
 """Largest single read pypdf may make of a sparse view (a "read everything" to rebuild a broken
@@ -292,3 +294,11 @@ def _scale(cm: Any, tm: Any) -> float:
     except (TypeError, ValueError, IndexError):
         return 1.0
     return scale or 1.0
+
+
+def parse_pdf(fetch: Fetch) -> Page:
+    found = pdf_title(fetch.body)
+    if found is None:
+        return Page(is_pdf=True)
+    signal, title = found
+    return Page(is_pdf=True, title=title, candidates=((signal, title),))

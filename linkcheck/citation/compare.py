@@ -1,0 +1,94 @@
+"""``compare_title``: the verdict rules (see the ``citation`` package docstring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Expectation, Page, TitleCheck
+from .language import languages_differ
+from .normalise import normalise_title
+from .score import conflicts, score_tokens, similarity
+from .sites import names_site, publisher_agrees, site_names, site_words, stop_after_site, variants
+from .stop import is_stop_title
+from .tokens import Tokens
+
+__all__ = ["compare_title"]
+
+def _contains(expected: str, found: str) -> bool:
+    needle, hay = f" {normalise_title(expected)} ", f" {normalise_title(found)} "
+    return needle.strip() != "" and needle in hay
+
+
+@dataclass(frozen=True)
+class _Best:
+    signal: str
+    text: str
+    score: float
+    exact: bool
+    contains: bool
+
+
+def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: list[str]) -> _Best | None:
+    best: _Best | None = None
+    want = Tokens.of(expected)
+    norm_expected = normalise_title(expected)
+    known = site_words(sites)
+    for signal, text in candidates:
+        for variant, factor in variants(text, sites):
+            exact = normalise_title(variant) == norm_expected
+            if exact:  # scores 100 and nothing ranks above (100, exact): stop here
+                return _Best(signal, text, 100.0, True, _contains(expected, variant))
+            score = round(factor * score_tokens(want, Tokens.of(variant, is_found=True), known), 1)
+            current = _Best(signal, text, score, exact, _contains(expected, variant))
+            if best is None or (current.score, current.exact) > (best.score, best.exact):
+                best = current
+    return best
+
+
+def compare_title(
+    expected: Expectation | None, page: Page, *, threshold: float, final_url: str | None = None
+) -> TitleCheck | None:
+    """Is the page the source it is cited as? See the module docstring for every rule."""
+    found_title = page.title or (page.candidates[0][1] if page.candidates else None)
+    want = expected.title.strip() if expected and expected.title else ""
+    if not want:
+        if found_title is None:
+            return None
+        return TitleCheck(expected=None, found=found_title, score=None, match=None)
+    publisher_detail = None
+    if (
+        expected is not None
+        and expected.publisher
+        and (page.publisher or final_url)
+        and not publisher_agrees(expected.publisher, page, final_url)
+    ):
+        publisher_detail = "publisher_mismatch"
+    if not page.candidates:
+        return TitleCheck(want, None, None, None, detail=publisher_detail or "no_title")
+    if is_stop_title(want):
+        return TitleCheck(want, found_title, None, None, detail="generic_expected")
+    sites = site_names(page, final_url, expected.publisher if expected else None)
+    specific = [(s, t) for s, t in page.candidates if not is_stop_title(t) and not stop_after_site(t, sites)]
+    if not specific:
+        signal, text = page.candidates[0]
+        score = similarity(want, text)
+        return TitleCheck(want, text, score, False, signal=signal, detail="generic_title")
+    best = _best_candidate(want, specific, sites)
+    assert best is not None
+    mode = expected.match if expected is not None else "fuzzy"
+    if mode == "exact":
+        is_match = best.exact
+    elif mode == "contains":
+        is_match = best.exact or best.contains or any(_contains(want, t) for _, t in specific)
+    else:
+        is_match = best.score >= threshold
+    detail = publisher_detail
+    result: bool | None = is_match
+    if not is_match:
+        conflict = conflicts(Tokens.of(want), Tokens.of(best.text, is_found=True))
+        if languages_differ(want, best.text, page) and not conflict:
+            result, detail = None, "title_unverifiable"
+        elif any(names_site(want, sites) for _ in (0,)) and not best.exact:
+            result, detail = None, "expected_is_publisher"
+    return TitleCheck(want, best.text, best.score, result, signal=best.signal, detail=detail)
+

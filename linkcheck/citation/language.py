@@ -1,0 +1,63 @@
+"""Which writing system and language a title is in, and whether two titles differ in it."""
+
+from __future__ import annotations
+
+from ..models import Page
+from ..page.text import MAX_TITLE
+from .lexicon import LANG_WORDS
+from .normalise import normalise_title
+
+__all__ = ["guess_language", "languages_differ", "script_of"]
+
+def script_of(text: str) -> str | None:
+    """The writing system most letters of ``text`` use ('latin', 'cjk', 'hangul', 'cyrillic' …)."""
+    counts: dict[str, int] = {}
+    for char in text[:MAX_TITLE]:
+        if not char.isalpha():
+            continue
+        code = ord(char)
+        if code < 0x0250 or 0x1E00 <= code < 0x1F00:
+            name = "latin"
+        elif 0x0370 <= code < 0x0400:
+            name = "greek"
+        elif 0x0400 <= code < 0x0530:
+            name = "cyrillic"
+        elif 0x0590 <= code < 0x0600:
+            name = "hebrew"
+        elif 0x0600 <= code < 0x0780:
+            name = "arabic"
+        elif 0x0900 <= code < 0x0E00:
+            name = "indic"
+        elif 0x0E00 <= code < 0x0E80:
+            name = "thai"
+        elif 0xAC00 <= code < 0xD7B0 or 0x1100 <= code < 0x1200:
+            name = "hangul"
+        elif 0x3040 <= code < 0xA000 or 0xF900 <= code < 0xFB00 or 0xFF66 <= code < 0xFFA0:
+            name = "cjk"
+        else:
+            name = "other"
+        counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def guess_language(text: str) -> str | None:
+    """Language of a Latin-script title from its function words; None when they do not tell."""
+    words = normalise_title(text).split()
+    tally = {lang: sum(w in vocab for w in words) for lang, vocab in LANG_WORDS.items()}
+    best = max(tally, key=lambda k: tally[k])
+    ranked = sorted(tally.values(), reverse=True)
+    if ranked[0] == 0 or ranked[0] == ranked[1]:
+        return None
+    return best
+
+
+def languages_differ(expected: str, found: str, page: Page) -> bool:
+    script_e, script_f = script_of(expected), script_of(found)
+    if script_e and script_f and script_e != script_f:
+        return True
+    if script_e != "latin":
+        return False
+    lang_e = guess_language(expected) or ("en" if expected.isascii() else None)
+    lang_f = guess_language(found) or page.language
+    return bool(lang_e and lang_f and lang_e != lang_f)
+

@@ -1,0 +1,88 @@
+"""Word lists the judgement reads: stop words, function words by language, genre and date words,
+countries. Widening a list is a data change."""
+
+from __future__ import annotations
+
+from .normalise import wordset
+
+__all__ = ["COUNTRIES", "DATE_WORDS", "GENRE_WEIGHT", "GENRE_WORDS", "LANG_WORDS", "STOPWORDS"]
+
+STOPWORDS = wordset(
+    "a an the of and or in on at to for by with from as is are be its it this that these into "
+    "about over under between via vs de des du la le les et en pour sur au aux avec un une der "
+    "die das den dem und von zu zum zur fur mit im am ein eine el los las del y por para con il "
+    "di e"
+)
+LANG_WORDS = {
+    "en": wordset("the of and for with on in to from by is are its a an this at"),
+    "de": wordset("der die das den dem des und fur mit von zum zur zu im ist ein eine uber bei auf"),
+    "fr": wordset("le la les des du et pour sur avec au aux un une dans est entre"),
+    "es": wordset("el los las del y por para con una en es sobre entre"),
+    "it": wordset("il lo gli della delle degli e per con una sul nel tra"),
+}
+
+
+GENRE_WORDS = wordset(
+    "fact sheet factsheet briefing press release news article pdf document explainer overview "
+    "infographic page website statement remarks speech summary report communique"
+)
+"""Words naming the kind of document: link texts add or swap them freely, so they weigh little."""
+GENRE_WEIGHT = 0.3
+DATE_WORDS = wordset(
+    "january february march april may june july august september october november december jan "
+    "feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday"
+)
+COUNTRIES = {
+    alias: country
+    for country, aliases in {
+        "japan": "japan japanese japon japonaise japonais nippon",
+        "china": "china chinese chine chinois",
+        "korea": "korea korean coree korea",
+        "india": "india indian indien inde",
+        "usa": "usa america american americans amerika",
+        "uk": "uk britain british england",
+        "france": "france french frankreich francais franco",
+        "germany": "germany german deutschland allemagne",
+        "italy": "italy italian italien italie",
+        "spain": "spain spanish spanien espagne",
+        "russia": "russia russian russland russie",
+        "ukraine": "ukraine ukrainian",
+        "canada": "canada canadian kanada",
+        "australia": "australia australian australien australie",
+        "brazil": "brazil brazilian brasilien bresil",
+        "mexico": "mexico mexican mexiko mexique",
+        "turkey": "turkey turkish turkiye turkei turquie",
+        "israel": "israel israeli",
+        "iran": "iran iranian",
+        "egypt": "egypt egyptian",
+        "indonesia": "indonesia indonesian",
+        "vietnam": "vietnam vietnamese",
+        "singapore": "singapore",
+        "taiwan": "taiwan taiwanese",
+        "switzerland": "switzerland swiss schweiz suisse",
+        "norway": "norway norwegian",
+        "poland": "poland polish polen pologne",
+        "netherlands": "netherlands dutch niederlande",
+        "belgium": "belgium belgian belgien belgique",
+        "sweden": "sweden swedish schweden",
+        "finland": "finland finnish finnland",
+        "ireland": "ireland irish irland",
+        "greece": "greece greek griechenland",
+        "portugal": "portugal portuguese",
+        "austria": "austria austrian osterreich",
+        "argentina": "argentina argentinian",
+        "chile": "chile chilean",
+        "nigeria": "nigeria nigerian",
+        "kenya": "kenya kenyan",
+        "philippines": "philippines philippine filipino",
+        "thailand": "thailand thai",
+        "malaysia": "malaysia malaysian",
+        "pakistan": "pakistan pakistani",
+        "zealand": "zealand",
+        "mongolia": "mongolia mongolian",
+    }.items()
+    for alias in aliases.split()
+}
+"""Country names and demonyms: two titles naming different countries are different documents."""
+

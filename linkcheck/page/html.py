@@ -1,0 +1,219 @@
+"""HTML → ``Page``: title candidates, publisher, anchors, visible text and language, in one capped pass.
+
+The body is a prefix and may be hostile: parsing never raises and its work is capped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from html.parser import HTMLParser
+
+from ..models import Fetch, Page
+from .charset import decode_html
+from .jsonld import jsonld_facts
+from .text import MAX_TITLE, clean
+
+__all__ = ["DEFAULT_MAX_PARSE", "DEFAULT_MAX_TEXT", "parse_html", "primary_language"]
+
+DEFAULT_MAX_PARSE = 1024 * 1024
+"""Most characters of a body handed to the HTML parser: caps the work on hostile pages."""
+DEFAULT_MAX_TEXT = 4096
+"""Most characters of visible text kept in ``Page.text``."""
+_MAX_ANCHORS = 20_000
+_MAX_JSONLD = 200_000
+_MAX_JSONLD_SCRIPTS = 8
+
+_HIDDEN = frozenset({"script", "style", "template", "head", "noscript", "svg", "math", "iframe", "object"})
+_META_TITLES = {
+    "og:title": "og:title",
+    "twitter:title": "twitter:title",
+    "citation_title": "citation_title",
+    "dc.title": "dc.title",
+    "dcterms.title": "dc.title",
+}
+_META_PUBLISHERS = ("og:site_name", "citation_publisher", "json-ld", "application-name", "dc.publisher")
+_SIGNAL_ORDER = ("title", "og:title", "twitter:title", "citation_title", "dc.title", "json-ld:headline", "h1")
+
+
+class _PageParser(HTMLParser):
+    """One pass over the (title-less) document collecting everything ``Page`` needs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.metas: dict[str, str] = {}
+        self.anchors: set[str] = set()
+        self.language: str | None = None
+        self.h1: str | None = None
+        self.jsonld: list[str] = []
+        self._h1_depth = 0
+        self._h1_parts: list[str] = []
+        self._hidden: list[str] = []
+        self._jsonld_parts: list[str] | None = None
+        self._text: list[str] = []
+        self._text_len = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v for k, v in attrs if v is not None}
+        ident = values.get("id")
+        if ident and len(self.anchors) < _MAX_ANCHORS:
+            self.anchors.add(ident[:512])
+        if tag == "a" and values.get("name") and len(self.anchors) < _MAX_ANCHORS:
+            self.anchors.add(values["name"][:512])
+        if tag == "html" and self.language is None:
+            self.language = primary_language(values.get("lang") or values.get("xml:lang"))
+        elif tag == "meta":
+            self._meta(values)
+        elif tag == "h1" and self.h1 is None:
+            self._h1_depth = 1
+        elif self._h1_depth:
+            self._h1_depth += 1
+        if tag == "body" and self._hidden and self._hidden[0] == "head":  # </head> is optional
+            self._hidden.clear()
+        if (tag in _HIDDEN and tag != "head") or (tag == "head" and not self._hidden):
+            self._hidden.append(tag)
+            if tag == "script" and "ld+json" in (values.get("type") or "").lower():
+                self._jsonld_parts = []
+        self._space()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v for k, v in attrs if v is not None}
+        if values.get("id") and len(self.anchors) < _MAX_ANCHORS:
+            self.anchors.add(values["id"][:512])
+        if tag == "meta":
+            self._meta(values)
+        elif tag == "a" and values.get("name") and len(self.anchors) < _MAX_ANCHORS:
+            self.anchors.add(values["name"][:512])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden and tag == self._hidden[-1]:
+            self._hidden.pop()
+            if tag == "script" and self._jsonld_parts is not None:
+                if len(self.jsonld) < _MAX_JSONLD_SCRIPTS:
+                    self.jsonld.append("".join(self._jsonld_parts))
+                self._jsonld_parts = None
+        elif tag in ("body", "head") and self._hidden and self._hidden[0] == "head":
+            self._hidden.clear()
+        if self._h1_depth:
+            self._h1_depth -= 1 if tag != "h1" else self._h1_depth
+            if not self._h1_depth:
+                self.h1 = clean("".join(self._h1_parts)) or None
+                if self.h1 is None:
+                    self._h1_parts = []
+        self._space()
+
+    def handle_data(self, data: str) -> None:
+        if self._jsonld_parts is not None:
+            if sum(map(len, self._jsonld_parts)) < _MAX_JSONLD:
+                self._jsonld_parts.append(data)
+            return
+        if self._h1_depth and self.h1 is None:
+            self._h1_parts.append(data)
+        if not self._hidden and self._text_len < DEFAULT_MAX_TEXT:
+            self._text.append(data)
+            self._text_len += len(data)
+
+    def _space(self) -> None:
+        if not self._hidden and self._text_len < DEFAULT_MAX_TEXT:
+            self._text.append(" ")
+
+    def _meta(self, values: dict[str, str]) -> None:
+        key = (values.get("property") or values.get("name") or values.get("itemprop") or "").strip().lower()
+        content = values.get("content")
+        if key and content and key not in self.metas:
+            self.metas[key] = content
+        if (values.get("http-equiv") or "").lower() == "content-language" and self.language is None:
+            self.language = primary_language(content)
+
+    @property
+    def text(self) -> str:
+        return clean("".join(self._text), DEFAULT_MAX_TEXT)
+
+
+def primary_language(value: str | None) -> str | None:
+    """``"en-GB"`` → ``"en"``; ``"ja, en"`` → ``"ja"``; junk → None."""
+    if not value:
+        return None
+    tag = re.split(r"[-_,;\s]", value.strip(), maxsplit=1)[0].lower()
+    return tag if re.fullmatch(r"[a-z]{2,3}", tag) else None
+
+
+def _find_title(text: str) -> tuple[str | None, str]:
+    """The ``<title>`` text (RCDATA: markup inside is plain text) and the document without it.
+
+    Done with plain string search so that ``<title><script>…`` stays text, a title cut by the end
+    of the prefix is still read, and hostile input costs one linear scan. A ``<title>`` inside an
+    ``<svg>`` that comes before any head title is an icon's label, not the page's.
+    """
+    lower = text.lower()
+    start = lower.find("<title")
+    while start != -1 and lower[start + 6 : start + 7] not in (">", " ", "\t", "\n", "\r", "/", ""):
+        start = lower.find("<title", start + 6)
+    if start == -1:
+        return None, text
+    svg = lower.find("<svg", 0, start)
+    open_end = lower.find(">", start)
+    if open_end == -1:
+        return None, text[:start]
+    close = lower.find("</title", open_end)
+    raw = text[open_end + 1 : close if close != -1 else open_end + 1 + MAX_TITLE]
+    if close == -1:
+        raw = raw.split("<", 1)[0]
+    rest = text[: open_end + 1] + (text[close:] if close != -1 else "")
+    if svg != -1:
+        return None, rest
+    return clean(html.unescape(raw)) or None, rest
+
+
+def _defuse_tail(text: str) -> str:
+    """Make markup after the last ``>`` plain text.
+
+    Everything after the last ``>`` is an unfinished construct (a prefix cut mid-tag, or junk).
+    ``html.parser`` rescans such a tail to its end once per ``<`` in it, which is quadratic on
+    hostile input ("</" a million times); as text it costs one pass and loses nothing real.
+    """
+    last = text.rfind(">")
+    if last == -1 or "<" in text[last + 1 :]:
+        return text[: last + 1] + text[last + 1 :].replace("<", " ")
+    return text
+
+
+
+def parse_html(fetch: Fetch) -> Page:
+    text, charset = decode_html(fetch.body, fetch.header("content-type"))
+    title, rest = _find_title(text[:DEFAULT_MAX_PARSE])
+    parser = _PageParser()
+    with contextlib.suppress(Exception):  # html.parser may assert on broken tails; keep what was read
+        parser.feed(_defuse_tail(rest))
+        parser.close()
+    if parser._h1_depth and parser.h1 is None:  # h1 cut by the end of the prefix
+        parser.h1 = clean("".join(parser._h1_parts)) or None
+    headline, ld_publisher = jsonld_facts(parser.jsonld)
+    metas = parser.metas
+    found: dict[str, str | None] = {"title": title, "json-ld:headline": headline, "h1": parser.h1}
+    for key, signal in _META_TITLES.items():
+        if signal not in found or not found[signal]:
+            found[signal] = clean(html.unescape(metas.get(key, ""))) or None
+    candidates: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for signal in _SIGNAL_ORDER:
+        value = found.get(signal)
+        if value and value not in seen:
+            seen.add(value)
+            candidates.append((signal, value))
+    publishers = {**metas, "json-ld": ld_publisher or ""}
+    publisher = next((clean(publishers[k], 200) for k in _META_PUBLISHERS if publishers.get(k)), None)
+    language = parser.language or primary_language(fetch.header("content-language"))
+    return Page(
+        is_html=True,
+        title=title,
+        candidates=tuple(candidates),
+        publisher=publisher or None,
+        h1=parser.h1,
+        anchors=frozenset(parser.anchors),
+        text=parser.text,
+        language=language,
+        charset=charset,
+    )
+
