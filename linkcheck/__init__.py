@@ -8,6 +8,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import _httpx_cli
+
+_httpx_cli.install()  # before any module imports httpx
+
 from .errors import LinkcheckError
 from .models import (
     Document,

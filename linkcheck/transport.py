@@ -18,7 +18,7 @@ import ipaddress
 import select
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -284,11 +284,11 @@ class _Pool:
     """
 
     def __init__(
-        self, *, ssl_context: ssl.SSLContext, max_idle: int, keepalive_expiry: float | None,
+        self, *, ssl_context: Callable[[], ssl.SSLContext], max_idle: int, keepalive_expiry: float | None,
         network_backend: httpcore.AsyncNetworkBackend,
     ) -> None:
-        self._ssl_context = ssl_context
-        self._ssl_context.set_alpn_protocols(["http/1.1"])
+        self._make_ssl_context = ssl_context
+        self._ssl_context: ssl.SSLContext | None = None
         self._max_idle = max(0, max_idle)
         self._keepalive_expiry = keepalive_expiry
         self._backend = network_backend
@@ -353,8 +353,16 @@ class _Pool:
         stream = await self._backend.connect_tcp(host, origin.port, timeout=timeout)
         if origin.scheme == b"https":
             server_hostname = request.extensions.get("sni_hostname") or host
-            stream = await stream.start_tls(self._ssl_context, server_hostname=server_hostname, timeout=timeout)
+            stream = await stream.start_tls(self._tls_context(), server_hostname=server_hostname, timeout=timeout)
         return stream
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """Made on the first https connection: loading the CA stores takes ~70 ms, which a run
+        of http links only (or of no links) need not pay."""
+        if self._ssl_context is None:
+            self._ssl_context = self._make_ssl_context()
+            self._ssl_context.set_alpn_protocols(["http/1.1"])
+        return self._ssl_context
 
     async def _checkin(self, key: _OriginKey, connection: httpcore.AsyncHTTP11Connection) -> None:
         """Keep a connection whose answer was read in full; close the oldest idle one beyond the cap."""
@@ -435,12 +443,15 @@ class _PooledStream:
 class _Transport(httpx.AsyncHTTPTransport):
     """httpx's transport with our network backend plugged into its connection pool."""
 
-    def __init__(self, config: Config, ssl_context: ssl.SSLContext) -> None:
+    def __init__(self, config: Config, ssl_context: Callable[[], ssl.SSLContext]) -> None:
         # In-flight requests are limited by the client's own semaphores; the pool is larger so
         # that idle connections to many hosts visited in turn are kept rather than churned.
         pool_size = max(1, config.concurrency) + POOL_SPARE
         limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
-        super().__init__(verify=ssl_context, limits=limits, http2=False, trust_env=False)
+        # httpx's own pool is replaced just below, so it gets a bare (verifying, CA-less) context
+        # instead of one that loads the CA stores for nothing.
+        unused = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        super().__init__(verify=unused, limits=limits, http2=False, trust_env=False)
         policy = _AddressPolicy(
             refuse_private=config.exclude_private,
             refuse_loopback=config.exclude_loopback,
@@ -472,4 +483,7 @@ def _ssl_context(config: Config) -> ssl.SSLContext:
 
 
 def make_transport(config: Config) -> httpx.AsyncBaseTransport:
-    return _Transport(config, _ssl_context(config))
+    if config.ca_bundle is not None:  # read now: an unreadable --ca-bundle stops the run at once
+        context = _ssl_context(config)
+        return _Transport(config, lambda: context)
+    return _Transport(config, lambda: _ssl_context(config))
