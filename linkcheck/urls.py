@@ -163,7 +163,7 @@ def invalid_reason(url: str) -> str | None:
         return "no host"
     if _BAD_HOST_CHARS.search(host):
         return "invalid character in host"
-    if host.startswith("[") and not host.endswith("]"):
+    if ("[" in host or "]" in host) and not (host.startswith("[") and host.endswith("]")):
         return "invalid IPv6 host"
     if port and not 0 < int(port) < 65536:  # host_and_port only returns digits
         return f"port {port} out of range"

@@ -95,6 +95,8 @@ def test_valid_urls(url: str) -> None:
         ("https://example.org:99999/", "port 99999 out of range"),
         ("https://example.org:abc/", "cannot parse"),
         ("http://[::1/", "invalid IPv6 host"),
+        ("http://[::]@]/", "invalid IPv6 host"),  # found by hypothesis: the host is "]"
+        ("http://[::]@]0/", "invalid IPv6 host"),
         ("http://[::1]x/", "invalid IPv6 host"),
         ("http://[::1]:abc/", "invalid IPv6 host"),
         ("example.org/page", "no scheme"),
