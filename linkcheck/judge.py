@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from .citation import compare_title
 from .config import Config
-from .models import ErrorKind, Fetch, Page, Result, Target, TitleCheck, Verdict
+from .models import ErrorKind, Fetch, Page, Redirect, Result, Target, TitleCheck, Verdict
 
 __all__ = [
     "BLOCKED_STATUSES",
@@ -32,6 +32,7 @@ __all__ = [
     "NOT_FOUND_PHRASES",
     "PERMANENT_REDIRECTS",
     "STOP_TITLES",
+    "is_moved_permanently",
     "judge",
     "needs_probe",
 ]
@@ -40,7 +41,7 @@ ERROR_VERDICTS: dict[ErrorKind, Verdict] = {
     ErrorKind.TIMEOUT: Verdict.TIMEOUT,
     ErrorKind.NETWORK: Verdict.NETWORK_ERROR,
     ErrorKind.TLS: Verdict.NETWORK_ERROR,
-    ErrorKind.REFUSED_ADDRESS: Verdict.NETWORK_ERROR,
+    ErrorKind.REFUSED_ADDRESS: Verdict.EXCLUDED,
     ErrorKind.PROTOCOL: Verdict.NETWORK_ERROR,
     ErrorKind.REDIRECT_LOOP: Verdict.BROKEN,
     ErrorKind.TOO_MANY_REDIRECTS: Verdict.BROKEN,
@@ -229,9 +230,19 @@ def judge(
         details += ("fragment_unverified",)
     if title is not None and title.match is False:
         return base.result(Verdict.TITLE_MISMATCH, title=title, error=_mismatch_message(title), details=details)
-    if any(hop.status in PERMANENT_REDIRECTS for hop in fetch.redirects):
+    if is_moved_permanently(fetch.redirects):
         return base.result(Verdict.REDIRECTED, title=title, details=details + ("permanent_redirect",))
     return base.result(Verdict.OK, title=title, details=details)
+
+
+def is_moved_permanently(redirects: tuple[Redirect, ...]) -> bool:
+    """Did the cited URL itself move for good? Only a permanent *first* hop says so.
+
+    ``302 → 301 → 200``: the cited URL moved temporarily, and what the temporary target did later
+    is not the citation's business (``ok``). ``301 → 302 → 200``: the citation should point at
+    the end of the permanent run (``redirected``; ``fix --redirects`` rewrites to that URL).
+    """
+    return bool(redirects) and redirects[0].status in PERMANENT_REDIRECTS
 
 
 # --------------------------------------------------------------------------------------------

@@ -113,7 +113,8 @@ class _Backend(httpcore.AsyncNetworkBackend):
         allowed = [ip for ip in candidates if self._policy.reason(ip) is None]
         if not allowed:
             reason = self._policy.reason(candidates[0])
-            raise RefusedAddress(f"refused: {host} resolves to {reason} address {candidates[0]}")
+            shown = candidates[0] if candidates[0] == host.strip("[]") else f"{host} → {candidates[0]}"
+            raise RefusedAddress(f"refused: {reason} address ({shown})")
         last: Exception | None = None
         for ip in allowed:
             try:

@@ -67,6 +67,26 @@ def test_permanent_redirect_is_redirected() -> None:
 
 
 @pytest.mark.parametrize(
+    ("chain", "verdict"),
+    [
+        pytest.param((302, 301), Verdict.OK, id="temporary-first-then-permanent"),
+        pytest.param((307, 308), Verdict.OK, id="307-then-308"),
+        pytest.param((301, 302), Verdict.REDIRECTED, id="permanent-first-then-temporary"),
+        pytest.param((308, 301), Verdict.REDIRECTED, id="all-permanent"),
+        pytest.param((302, 302), Verdict.OK, id="all-temporary"),
+    ],
+)
+def test_only_a_permanent_first_hop_makes_a_link_redirected(chain: tuple[int, int], verdict: Verdict) -> None:
+    """The cited URL moved for good only when its own answer says so; later hops are not its business."""
+    routes = {"/cited": redirect("/hop", chain[0]), "/hop": redirect("/final", chain[1]), "/final": html("Article")}
+    result, server = check_one(routes, "/cited")
+    assert result.verdict is verdict
+    assert [r.status for r in result.redirects] == list(chain)
+    assert result.final_url is not None and result.final_url.endswith("/final")
+    assert [r.path for r in server.requests] == ["/cited", "/hop", "/final"]
+
+
+@pytest.mark.parametrize(
     ("title", "h1"),
     [
         ("Page not found – Example", None),

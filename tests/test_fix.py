@@ -132,6 +132,28 @@ def test_stale_report_positions_are_skipped_not_guessed(runner: CliRunner, docs:
     assert f"skipped {notes}:1:9 {site.url_for('/old')}: the text there is not the URL as checked" in err
 
 
+def test_mixed_chains_follow_the_first_hop_rule(runner: CliRunner, httpserver: HTTPServer, tmp_path: Path) -> None:
+    """302 → 301 → 200 is ``ok`` and never rewritten; 301 → 302 → 200 is ``redirected`` and rewritten to
+    the end of the permanent run (the URL that answered 302), not to the temporary destination."""
+    url = httpserver.url_for
+    httpserver.expect_request("/temp-first").respond_with_data("", status=302, headers={"Location": url("/moved")})
+    httpserver.expect_request("/moved").respond_with_data("", status=301, headers={"Location": url("/article")})
+    httpserver.expect_request("/perm-first").respond_with_data("", status=301, headers={"Location": url("/new-home")})
+    httpserver.expect_request("/new-home").respond_with_data("", status=302, headers={"Location": url("/signin")})
+    httpserver.expect_request("/article").respond_with_data(_page(TITLE), content_type="text/html")
+    httpserver.expect_request("/signin").respond_with_data(_page(TITLE), content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"[{TITLE}]({url('/temp-first')}) and [{TITLE}]({url('/perm-first')})\n", encoding="utf-8")
+    out = tmp_path / "out"
+    checked = runner.invoke(cli, ["check", str(doc), "-o", str(out), "--no-cache", "--no-progress", "-f", "json"])
+    assert checked.exit_code == 0, checked.output
+    verdicts = {link["url"]: link["verdict"] for link in json.loads((out / "linkcheck.json").read_text())["links"]}
+    assert verdicts == {url("/temp-first"): "ok", url("/perm-first"): "redirected"}
+    code, _, err = _fix(runner, str(doc), "--redirects", "--write")
+    assert code == 0, err
+    assert doc.read_text(encoding="utf-8") == f"[{TITLE}]({url('/temp-first')}) and [{TITLE}]({url('/new-home')})\n"
+
+
 def test_fix_needs_to_know_what_to_fix(runner: CliRunner, docs: Path) -> None:
     code, _, err = _fix(runner, str(docs))
     assert code == 2 and "--redirects" in err

@@ -52,7 +52,7 @@ def test_skipped_targets_keep_their_reason(skip: str, expected: Verdict) -> None
         (ErrorKind.TIMEOUT, Verdict.TIMEOUT),
         (ErrorKind.NETWORK, Verdict.NETWORK_ERROR),
         (ErrorKind.TLS, Verdict.NETWORK_ERROR),
-        (ErrorKind.REFUSED_ADDRESS, Verdict.NETWORK_ERROR),
+        (ErrorKind.REFUSED_ADDRESS, Verdict.EXCLUDED),
         (ErrorKind.PROTOCOL, Verdict.NETWORK_ERROR),
         (ErrorKind.REDIRECT_LOOP, Verdict.BROKEN),
         (ErrorKind.TOO_MANY_REDIRECTS, Verdict.BROKEN),

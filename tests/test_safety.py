@@ -7,7 +7,8 @@
 * ``--exclude-loopback`` / ``--exclude-private`` / ``--exclude-link-local`` /
   ``--exclude-all-private`` judge the *address connected to*, on every hop: a public-looking name
   that resolves (or is ``--resolve``-d) to 127.0.0.1, ``localhost``, ``0.0.0.0``, an IPv4-mapped
-  IPv6 literal, or a redirect into a private network are all refused before any byte is sent.
+  IPv6 literal, or a redirect into a private network are all refused before any byte is sent, and
+  reported ``excluded`` with the reason (a refusal is the run's choice, not a broken link).
 * Redirects to ``file:``, ``ftp:`` and other schemes are never followed.
 """
 
@@ -214,12 +215,12 @@ def test_loopback_targets_are_refused_before_any_request(
 
     result, url, server = asyncio.run(scenario())
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output  # a refused target is excluded, not a failure
     assert server.requests == []
     link = _links(out)[url]
-    assert link["verdict"] == "network_error"
+    assert link["verdict"] == "excluded"
     assert link["status"] is None
-    assert link["error"].startswith("refused") and "loopback" in link["error"]
+    assert link["error"].startswith("refused: loopback address"), link["error"]
 
 
 def test_without_the_flag_the_same_loopback_target_is_checked(runner: CliRunner, tmp_path: Path) -> None:
@@ -259,13 +260,13 @@ def test_redirects_into_private_and_link_local_networks_are_refused(runner: CliR
 
     result, origin, server = asyncio.run(scenario())
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output
     assert sorted(r.path for r in server.requests) == ["/to-intranet", "/to-metadata"]
     links = _links(out)
     metadata, intranet = links[origin + "/to-metadata"], links[origin + "/to-intranet"]
-    assert metadata["verdict"] == intranet["verdict"] == "network_error"
-    assert metadata["error"].startswith("refused") and "link-local" in metadata["error"]
-    assert intranet["error"].startswith("refused") and "private" in intranet["error"]
+    assert metadata["verdict"] == intranet["verdict"] == "excluded"
+    assert metadata["error"].startswith("refused: link-local address"), metadata["error"]
+    assert intranet["error"].startswith("refused: private address"), intranet["error"]
     assert [hop["status"] for hop in metadata["redirects"]] == [302]
 
 
