@@ -236,19 +236,35 @@ class Client:
         self, url: httpx.URL, headers: Mapping[str, str], max_body: int | None, force_cap: int | None
     ) -> _Answer:
         host = self._host(url)
+        cap = self._config.max_retry_after
+        waited = 0.0
         attempt = 0
         while True:
             answer = await self._request_once(url, headers, max_body, force_cap, host)
             attempt += 1
             answer.attempts = attempt
             transient = answer.is_transient or answer.status in TRANSIENT_STATUSES
+            advised = _parse_retry_after(answer.header("retry-after")) if answer.status in TRANSIENT_STATUSES else None
+            if advised is not None and advised > cap:
+                # Waiting less than asked would only be refused again, and waiting as long would
+                # hold the run (and the host's other links) hostage: stop now, and leave the host's
+                # other links free to ask for themselves.
+                host.penalise(0.0)
+                answer.fail(ErrorKind.RETRY_LATER, f"HTTP {answer.status}: asks to retry after {advised:.0f} s"
+                                                   f" (more than the {cap:g} s cap)")
+                return answer
             if answer.status == 429:
                 host.penalise(self._retry_delay(answer, attempt))
             elif answer.status is not None and answer.status < 400:
                 host.recover(self._config.per_host)
             if not transient or attempt > self._config.retries:
                 return answer
-            await asyncio.sleep(self._retry_delay(answer, attempt))
+            delay = self._retry_delay(answer, attempt)
+            if advised is not None:
+                if waited + delay > cap:  # all Retry-After waits of one request fit in the cap
+                    return answer
+                waited += delay
+            await asyncio.sleep(delay)
 
     def _retry_delay(self, answer: _Answer, attempt: int) -> float:
         """``Retry-After`` when the server gave one (capped), else exponential backoff with jitter."""

@@ -47,6 +47,7 @@ ERROR_VERDICTS: dict[ErrorKind, Verdict] = {
     ErrorKind.TOO_MANY_REDIRECTS: Verdict.BROKEN,
     ErrorKind.BAD_REDIRECT: Verdict.BROKEN,
     ErrorKind.INVALID_URL: Verdict.INVALID,
+    ErrorKind.RETRY_LATER: Verdict.BLOCKED,
 }
 """Fetch failures and the verdict each one means."""
 

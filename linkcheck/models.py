@@ -136,6 +136,8 @@ class ErrorKind(str, enum.Enum):
     REFUSED_ADDRESS = "refused_address"
     """Target resolved to a private/loopback/link-local address that the run refuses."""
     INVALID_URL = "invalid_url"
+    RETRY_LATER = "retry_later"
+    """429/503 with a ``Retry-After`` beyond the run's cap: asked again later, nothing can be said now."""
 
 
 class HeaderLookup:

@@ -306,14 +306,25 @@ class _Pool:
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         url = request.url
         key = (url.scheme, url.host, url.port or _default_port(url.scheme.decode("ascii")))
+        fresh = False
         while True:
-            connection = await self._checkout(key, request)
+            connection, reused = await self._checkout(key, request, fresh=fresh)
             self._active.add(connection)
             try:
                 response = await connection.handle_async_request(request)
             except httpcore.ConnectionNotAvailable:  # pragma: no cover - a reused connection went stale
                 self._active.discard(connection)
                 continue
+            except (httpcore.ReadError, httpcore.WriteError, httpcore.RemoteProtocolError) as exc:
+                self._active.discard(connection)
+                await connection.aclose()
+                if reused and not fresh and _is_stale_connection(exc):
+                    # A kept-alive connection the server (or a load balancer) dropped while idle:
+                    # the request never reached anyone, so send it again at once on a new
+                    # connection, as browsers and curl do. It is not a retry of the request.
+                    fresh = True
+                    continue
+                raise
             except BaseException:
                 self._active.discard(connection)
                 raise
@@ -324,23 +335,26 @@ class _Pool:
                 extensions=response.extensions,
             )
 
-    async def _checkout(self, key: _OriginKey, request: httpcore.Request) -> httpcore.AsyncHTTP11Connection:
-        """The most recently idle connection to ``origin`` that still works, else a new one."""
-        idle = self._idle.get(key)
+    async def _checkout(
+        self, key: _OriginKey, request: httpcore.Request, *, fresh: bool = False
+    ) -> tuple[httpcore.AsyncHTTP11Connection, bool]:
+        """The most recently idle connection to ``origin`` that still works, else a new one
+        (always a new one when ``fresh``); the flag says whether the connection was reused."""
+        idle = None if fresh else self._idle.get(key)
         while idle:
             connection = idle.pop()
             self._idle_count -= 1
             if not idle:
                 del self._idle[key]
             if connection.is_available() and not connection.has_expired():
-                return connection
+                return connection, True
             await connection.aclose()
         stream = await self._connect(request)
         connection = httpcore.AsyncHTTP11Connection(
             origin=request.url.origin, stream=stream, keepalive_expiry=self._keepalive_expiry
         )
         _use_asyncio_lock(connection)
-        return connection
+        return connection, False
 
     async def _connect(self, request: httpcore.Request) -> httpcore.AsyncNetworkStream:
         """TCP through our backend, then TLS with the URL's host as SNI, as httpcore's connection does.
@@ -395,6 +409,17 @@ class _Pool:
         self._active.clear()
         for connection in connections:
             await connection.aclose()
+
+
+def _is_stale_connection(exc: Exception) -> bool:
+    """Did the request fail before any byte of an answer came (reset, closed, write refused)?
+
+    httpcore raises ``RemoteProtocolError`` also for a malformed answer; only its "disconnected
+    without sending a response" means that nothing came.
+    """
+    if isinstance(exc, httpcore.RemoteProtocolError):
+        return "without sending" in str(exc)
+    return True
 
 
 def _use_asyncio_lock(connection: httpcore.AsyncHTTP11Connection) -> None:

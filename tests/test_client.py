@@ -263,12 +263,34 @@ def test_without_retries_the_transient_status_is_final() -> None:
     assert fetch.attempts == 1
 
 
-def test_retry_after_is_capped_by_max_retry_after() -> None:
-    handler = sequence(respond(503, b"busy", headers={"Retry-After": "3600"}), html("Finally"))
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("retry_after", ["3600", "date"])
+def test_retry_after_beyond_the_cap_stops_at_once(status: int, retry_after: str) -> None:
+    """Waiting the cap and asking again would only be refused again: one request, then give up."""
+    value = http_date(3600) if retry_after == "date" else retry_after
+    handler = sequence(respond(status, b"busy", headers={"Retry-After": value}), html("Finally"))
     started = time.monotonic()
-    fetch = run(fetch_one({"/": handler}, "/", Config(timeout=2.0, retries=1, max_retry_after=0.2)))
-    assert fetch.status == 200
-    assert time.monotonic() - started < 2.0
+    fetch, server = run(_fetch_with_server({"/": handler}, "/", Config(timeout=2.0, retries=2, max_retry_after=30)))
+    assert time.monotonic() - started < 1.5
+    assert len(server.requests) == 1 and fetch.attempts == 1
+    assert fetch.status == status
+    assert fetch.error_kind is ErrorKind.RETRY_LATER
+    assert fetch.error is not None and "asks to retry after 3600 s" in fetch.error.replace("3599 s", "3600 s")
+
+
+def test_retry_after_waits_of_one_request_add_up_to_at_most_the_cap() -> None:
+    handler = sequence(*[respond(503, b"busy", headers={"Retry-After": "1"})] * 3, html("Finally"))
+    started = time.monotonic()
+    fetch, server = run(_fetch_with_server({"/": handler}, "/", Config(timeout=2.0, retries=3, max_retry_after=1.5)))
+    elapsed = time.monotonic() - started
+    assert len(server.requests) == 2, "a second 1 s wait would pass the 1.5 s cap"
+    assert fetch.status == 503 and fetch.error_kind is None
+    assert 0.9 < elapsed < 1.5
+
+
+async def _fetch_with_server(routes: Mapping[str, Handler], path: str, config: Config) -> tuple[Fetch, ScriptedServer]:
+    async with ScriptedServer(dict(routes)) as server, Client(config) as client:
+        return await client.fetch(server.url(path)), server
 
 
 def test_not_found_is_not_retried() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
@@ -307,6 +309,28 @@ def test_host_that_always_answers_429_is_blocked_and_others_are_unaffected() -> 
     assert calm_elapsed < 0.9
 
 
+def test_retry_after_beyond_the_cap_blocks_every_link_of_the_host_at_once() -> None:
+    """``Retry-After: 3600`` on two links of one host took 121 s (the 30 s cap slept before every
+    retry, and the host was held meanwhile); now each link asks once and is ``blocked``."""
+
+    async def scenario() -> tuple[list[Result], float, ScriptedServer]:
+        async with ScriptedServer(default=respond(429, b"come back in an hour", headers={"Retry-After": "3600"})) as busy:
+            config = Config(timeout=2.0, retries=2, per_host=1)
+            async with Client(config) as client:
+                started = time.monotonic()
+                results = await asyncio.gather(
+                    *(check_target(client, target_for(busy.url(f"/{i}")), config) for i in range(2)))
+                return list(results), time.monotonic() - started, busy
+
+    results, elapsed, busy = run(scenario())
+    assert elapsed < 1.5
+    assert len(busy.requests) == 2
+    for result in results:
+        assert result.verdict is Verdict.BLOCKED
+        assert result.status == 429
+        assert "asks to retry after 3600 s" in (result.error or "")
+
+
 def test_a_429_holds_back_the_next_request_to_that_host_only() -> None:
     async def scenario() -> tuple[ScriptedServer, ScriptedServer]:
         routes = {"/first": respond(429, b"slow down", headers={"Retry-After": "1"}), "/second": html("Two")}
@@ -375,3 +399,62 @@ def test_405_to_get_is_broken_with_its_status() -> None:
     result = run(_verdict(respond(405, b"method not allowed", headers={"Allow": "POST"}), FAST))
     assert result.verdict is Verdict.BROKEN
     assert result.error == "HTTP 405"
+
+
+# -- stale keep-alive connections ---------------------------------------------------------------
+
+
+def _second_request_reset(counts: dict[str, int], *, close_quietly: bool = False):  # type: ignore[no-untyped-def]
+    """A server (or the balancer in front of it) that answers the first request of each connection
+    with keep-alive, then drops the connection when a second request arrives on it (TCP RST, or a
+    plain close without a byte of answer)."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        counts["answered"] = counts.get("answered", 0) + 1
+        body = b"<html><head><title>Kept alive</title></head><body>hi</body></html>"
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+                     b"Connection: keep-alive\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")
+        counts["dropped"] = counts.get("dropped", 0) + 1
+        if not close_quietly:
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+
+    return serve
+
+
+@pytest.mark.parametrize("close_quietly", [False, True], ids=["reset", "closed"])
+def test_request_dropped_on_a_reused_connection_is_sent_again_on_a_fresh_one(close_quietly: bool) -> None:
+    """One link in six ended ``network_error "connection reset"`` in every run: all attempts went
+    out on reused connections. A request that got no byte of answer on a kept-alive connection is
+    resent at once on a new one, and that is not a retry (``--retries 0`` here)."""
+    counts: dict[str, int] = {}
+
+    async def scenario() -> list[Result]:
+        async with ScriptedServer(on_connect=_second_request_reset(counts, close_quietly=close_quietly)) as server:
+            config = Config(timeout=2.0, retries=0, per_host=1)
+            async with Client(config) as client:
+                results = []
+                for i in range(6):  # one after another: every request after the first finds an idle connection
+                    results.append(await check_target(client, target_for(server.url(f"/{i}")), config))
+                return results
+
+    results = run(scenario())
+    assert [r.verdict for r in results] == [Verdict.OK] * 6, [r.error for r in results]
+    assert counts["answered"] == 6
+    assert counts["dropped"] == 5
+
+
+def test_a_fresh_connection_that_is_reset_is_not_resent_for_free() -> None:
+    """The free resend is for reused connections only: a reset on a new connection is a real failure."""
+    async def scenario() -> tuple[Result, ScriptedServer]:
+        async with ScriptedServer({"/": reset()}) as server:
+            async with Client(FAST) as client:
+                return await check_target(client, target_for(server.url("/")), FAST), server
+
+    result, server = run(scenario())
+    assert result.verdict is Verdict.NETWORK_ERROR
+    assert len(server.requests) == 1
