@@ -29,6 +29,7 @@ from .config import (
     parse_accept,
     parse_duration,
     parse_header,
+    parse_host_header,
     parse_remap,
     parse_resolve,
 )
@@ -97,7 +98,11 @@ def _network_options(fn: F) -> F:
         click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=False, metavar="TEXT",
                      help="User-Agent header (default: linkcheck/VERSION)."),
         click.option("--header", "headers", multiple=True, metavar="'Name: value'",
-                     help="Extra request header, sent to the link's own host only. Repeatable."),
+                     help="Extra request header for every link's host (dropped on a redirect to another"
+                          " origin). Repeatable."),
+        click.option("--host-header", "host_headers", multiple=True, metavar="'HOST=Name: value'",
+                     help="Request header sent to HOST (or HOST:PORT) only, never to another host, also"
+                          " not on redirect. Repeatable; also [hosts.\"HOST\"] headers = {...} in settings."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -150,7 +155,10 @@ def _load_config_defaults(ctx: click.Context, param: click.Parameter, value: Pat
                 if opt.startswith("--"):
                     names[opt[2:].replace("-", "_")] = option
     defaults: dict[str, Any] = {}
-    for key, val in load_config_table(path).items():
+    table = load_config_table(path)
+    if "hosts" in table:
+        ctx.meta[_HOSTS_KEY] = _hosts_table(table.pop("hosts"), path)
+    for key, val in table.items():
         found = names.get(key.replace("-", "_"))
         if found is None or found.name is None:
             raise ConfigError(f"{path}: unknown key {key!r} in linkcheck settings")
@@ -191,12 +199,49 @@ def _build_config(**opts: Any) -> Config:
         ca_bundle=opts.get("ca_bundle"),
         title_threshold=opts.get("title_threshold", DEFAULT_TITLE_THRESHOLD),
         user_agent=opts["user_agent"],
-        headers=tuple(parse_header(h) for h in opts.get("headers", ())),
+        headers=_headers_for_all_hosts(opts.get("headers", ())),
+        host_headers=tuple(parse_host_header(h) for h in (*_settings_host_headers(), *opts.get("host_headers", ()))),
         check_fragments=opts.get("check_fragments", True),
         exclude_private=opts.get("exclude_private", False) or opts.get("exclude_all_private", False),
         exclude_loopback=opts.get("exclude_loopback", False) or opts.get("exclude_all_private", False),
         exclude_link_local=opts.get("exclude_link_local", False) or opts.get("exclude_all_private", False),
     )
+
+
+def _headers_for_all_hosts(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--header`` values; a credential among them is sent to every cited site, so say so."""
+    from .config import CREDENTIAL_HEADERS
+
+    headers = tuple(parse_header(h) for h in values)
+    for name, _ in headers:
+        if name.lower() in CREDENTIAL_HEADERS:
+            click.echo(f"linkcheck: warning: --header {name} is sent to every host in the documents;"
+                       f" use --host-header 'HOST={name}: …' to send it to one host only", err=True)
+    return headers
+
+
+_HOSTS_KEY = "linkcheck.hosts"
+"""``ctx.meta`` key of the ``--host-header`` values read from a settings file's ``hosts`` table."""
+
+
+def _settings_host_headers() -> tuple[str, ...]:
+    ctx = click.get_current_context(silent=True)
+    return tuple(ctx.meta.get(_HOSTS_KEY, ())) if ctx is not None else ()
+
+
+def _hosts_table(table: object, path: Path) -> list[str]:
+    """``[hosts."HOST"] headers = {Name = "value"}`` → ``["HOST=Name: value", …]``."""
+    from .errors import ConfigError
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'hosts' must be a table of [hosts.\"HOST\"] tables")
+    values: list[str] = []
+    for host, entry in table.items():
+        headers = entry.get("headers") if isinstance(entry, dict) else None
+        if not isinstance(headers, dict) or set(entry) - {"headers"}:
+            raise ConfigError(f"{path}: [hosts.\"{host}\"] takes one key, headers = {{Name = \"value\"}}")
+        values += [f"{host}={name}: {value}" for name, value in headers.items()]
+    return values
 
 
 def _stdin_if_needed(sources: Sequence[str]) -> Any:

@@ -195,7 +195,8 @@ class Client:
             current = current.copy_with(fragment=None)
         visits: dict[str, int] = {str(current): 1}
         while True:
-            answer = await self._request_with_retries(current, request_headers, max_body, force_cap)
+            hop_headers = {**request_headers, **self._headers_for_host(current)} if self._config.host_headers else request_headers
+            answer = await self._request_with_retries(current, hop_headers, max_body, force_cap)
             state.attempts += answer.attempts - 1
             shown = _with_fragment(current, fragment)
             if answer.error_kind is not None:
@@ -229,6 +230,18 @@ class Client:
                 }
                 target = target.copy_with(username=None, password=None)
             current = target.copy_with(fragment=None)
+
+    def _headers_for_host(self, url: httpx.URL) -> dict[str, str]:
+        """``--host-header`` values for this URL's host (and port, when one was named): re-chosen on
+        every hop, so one host's credentials never follow a redirect to another."""
+        host = url.host.lower().rstrip(".")
+        wire = url.raw_host.decode("ascii", "replace").lower().rstrip(".")
+        port = url.port or _default_port(url.scheme)
+        return {
+            name: value
+            for pattern, wanted_port, name, value in self._config.host_headers
+            if pattern in (host, wire) and wanted_port in (None, port)
+        }
 
     # -- retries -------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import LinkcheckError, UsageError
 
 __all__ = [
+    "CREDENTIAL_HEADERS",
     "DEFAULT_ACCEPT",
     "DEFAULT_CACHE",
     "DEFAULT_CONCURRENCY",
@@ -26,6 +27,7 @@ __all__ = [
     "parse_accept",
     "parse_duration",
     "parse_header",
+    "parse_host_header",
     "parse_remap",
     "parse_resolve",
 ]
@@ -70,6 +72,11 @@ class Config:
     title_threshold: float = DEFAULT_TITLE_THRESHOLD
     user_agent: str = DEFAULT_USER_AGENT
     headers: tuple[tuple[str, str], ...] = ()
+    """``--header``: sent to every link's host (never across a redirect to another origin)."""
+    host_headers: tuple[tuple[str, int | None, str, str], ...] = ()
+    """``--host-header``: (host, port or None for any, name, value), sent to that host only."""
+    proxy: str | None = None
+    """``--proxy``: one proxy URL for http and https targets (else the environment's, see ``proxy.py``)."""
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     max_body: int = DEFAULT_MAX_BODY
     check_fragments: bool = True
@@ -133,6 +140,39 @@ def parse_header(value: str) -> tuple[str, str]:
     if not sep or not name or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
         raise UsageError(f"--header: {value!r} is not 'Name: value'")
     return name, content.strip()
+
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key", "x-auth-token",
+                                "private-token", "x-access-token", "api-key"})
+"""Header names that carry credentials: given with ``--header`` they would reach every cited site."""
+
+
+def parse_host_header(value: str) -> tuple[str, int | None, str, str]:
+    """``HOST=Name: value`` or ``HOST:PORT=Name: value`` → (host, port or None, name, value)."""
+    host_part, sep, header = value.partition("=")
+    host_part = host_part.strip()
+    if not sep or not host_part or ":" not in header:
+        raise UsageError(f"--host-header: {value!r} is not 'HOST=Name: value'")
+    host, port = host_part.lower(), None
+    if host.startswith("["):  # [v6] or [v6]:PORT
+        inner, _, rest = host[1:].partition("]")
+        host = inner
+        if rest.startswith(":") and rest[1:].isdigit():
+            port = int(rest[1:])
+        elif rest:
+            raise UsageError(f"--host-header: {value!r}: bad port after the IPv6 host")
+    elif host.count(":") == 1:
+        host, _, port_s = host.partition(":")
+        if not port_s.isdigit() or not 0 < int(port_s) < 65536:
+            raise UsageError(f"--host-header: {value!r}: bad port {port_s!r}")
+        port = int(port_s)
+    if not host or "/" in host or " " in host:
+        raise UsageError(f"--host-header: {value!r}: {host_part!r} is not a host name")
+    try:
+        name, content = parse_header(header)
+    except UsageError:
+        raise UsageError(f"--host-header: {value!r} is not 'HOST=Name: value'") from None
+    return host.rstrip("."), port, name, content
 
 
 def parse_remap(value: str) -> tuple[re.Pattern[str], str]:
