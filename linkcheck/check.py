@@ -3,6 +3,11 @@
 The only place that joins the network (``client``) with the pure stages (``page``, ``judge``);
 the cross-link memory it needs (one probe per site) lives on the client. Cached evidence (see
 ``cache.py``) is judged again here, never trusted as a stale verdict.
+
+Page reading and judging (``page``, ``judge``, ``drift`` and the title comparison behind them,
+about 40 ms of imports) are imported where first used, after the first request has gone out:
+``run.check_targets`` warms them up while the network works, so a run's first requests do not
+wait for them.
 """
 
 from __future__ import annotations
@@ -10,14 +15,14 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from . import drift, judge
-from .cache import CacheEntry
 from .client import Client
 from .config import Config
 from .models import Fetch, Page, Result, Target, Verdict
-from .page import parse_page
-from .page.pdf import pdf_title_from_parts
+
+if TYPE_CHECKING:
+    from .cache import CacheEntry
 
 __all__ = ["DEFAULT_MAX_RANGED_PDF", "DEFAULT_PDF_TAIL", "Checked", "check_target", "inspect_target", "judge_cached"]
 
@@ -51,6 +56,8 @@ async def inspect_target(
 ) -> Checked:
     """Check one target; with ``revalidate``, ask conditionally and reuse its evidence on 304."""
     if target.skip is not None:
+        from . import judge
+
         unsent = Fetch(url=target.checked_url, final_url=target.checked_url)
         return Checked(judge.judge(target, unsent, Page(), config))
     headers = revalidate.conditional_headers if revalidate is not None else None
@@ -62,6 +69,8 @@ async def inspect_target(
     # before the CPU work of reading and judging this page, which otherwise delays every next
     # request by a page's worth of parsing (about 12 % of the wall time at 16 × 20 ms).
     await asyncio.sleep(0)
+    from . import drift, judge
+
     page = _read_page(fetch)
     if _wants_pdf_tail(fetch, page):
         page = await _title_from_tail(client, fetch, page)
@@ -80,6 +89,8 @@ def judge_cached(target: Target, entry: CacheEntry, config: Config) -> Result:
     The title comparison is redone, so a changed expected title or threshold is honoured. A
     soft 404 found through the site probe (which the evidence does not hold) stays a soft 404.
     """
+    from . import drift, judge
+
     result = judge.judge(target, entry.fetch, entry.page, config)
     if entry.verdict is Verdict.SOFT_404 and not result.is_failure:
         result = replace(result, verdict=Verdict.SOFT_404, error=entry.error)
@@ -90,6 +101,8 @@ def _read_page(fetch: Fetch) -> Page:
     """Parse only answers that came: an error or an empty body has nothing to read."""
     if fetch.error_kind is not None or fetch.status is None:
         return Page()
+    from .page import parse_page
+
     return parse_page(fetch)
 
 
@@ -115,6 +128,8 @@ async def _title_from_tail(client: Client, fetch: Fetch, page: Page) -> Page:
     )
     if not _is_tail_of(tail, total):
         return page
+    from .page.pdf import pdf_title_from_parts
+
     found = pdf_title_from_parts(fetch.body, tail.body, total)
     if found is None:
         return page

@@ -306,7 +306,6 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     """
     from .manifest import load_manifest
     from .progress import Progress
-    from .report import write_reports
     from .run import RunState, run
 
     if opts.get("changed_since"):
@@ -353,6 +352,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             max_cache_age=max_cache_age,
             transport=transport,
             archive=archive,
+            warm_up=_AFTER_THE_RUN,
         )
         if recorder is not None:
             from .warc import finish_recording
@@ -364,12 +364,18 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             recorder.close()
         if cache is not None:
             cache.close()
+    from .report import write_reports
+
     paths = write_reports(report, opts["output"], formats)
     _print_summary(report, paths, fail_on)
     if state.interrupted_by is not None:
         click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
         return EXIT_SIGNAL.get(state.interrupted_by, 130)
     return EXIT_OK if report.is_success(fail_on) else EXIT_FAILED
+
+
+_AFTER_THE_RUN = ("linkcheck.report", "linkcheck.summary", "linkcheck.github")
+"""What ``check`` imports after the run: warmed up while the checks wait on the network."""
 
 
 def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Verdict] | None = None) -> None:

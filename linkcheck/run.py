@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 __all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run"]
 
 OnResult = Callable[[Result], None]
+
+WARM_UP_MODULES = ("linkcheck.page", "linkcheck.judge")
+"""Imported while the first requests are on the wire rather than before they leave (see
+``check.py``); a caller adds the modules of its own later stages (reports, summary)."""
 
 
 def now_iso() -> str:
@@ -167,11 +173,13 @@ async def check_targets(
     state: RunState | None = None,
     cache: Cache | None = None,
     max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
+    warm_up: Sequence[str] = (),
 ) -> list[Result]:
     """Check every target concurrently (limits live in the client); results in target order.
 
     On SIGINT/SIGTERM the in-flight checks are cancelled and the finished results returned;
-    ``state.interrupted_by`` records the signal.
+    ``state.interrupted_by`` records the signal. The modules of ``WARM_UP_MODULES`` and
+    ``warm_up`` are imported once the first requests are out (see ``_warm_up``).
     """
     from .client import Client
     from .schedule import DEFAULT_WORKERS_PER_SLOT, host_key, run_fair
@@ -200,6 +208,8 @@ async def check_targets(
                 targets, one, key=lambda t: host_key(t.checked_url),
                 workers=DEFAULT_WORKERS_PER_SLOT * max(1, config.concurrency), per_key=max(1, config.per_host),
             )
+            if targets:
+                interrupt.tasks.append(asyncio.ensure_future(_warm_up((*WARM_UP_MODULES, *warm_up))))
             await asyncio.gather(*interrupt.tasks, return_exceptions=True)
             for task in interrupt.tasks:
                 if not task.cancelled() and task.exception() is not None:
@@ -212,6 +222,25 @@ async def check_targets(
     if state is not None:
         state.interrupted_by = interrupt.signum
     return [results[i] for i in sorted(results)]
+
+
+async def _warm_up(modules: Sequence[str]) -> None:
+    """Import ``modules`` one at a time, once the workers have sent their first requests.
+
+    In a run that waits on the network the CPU is idle then, so imports that would otherwise
+    delay the first request (page reading, judging) or the end (reports, summary) cost no time;
+    in a CPU-bound run they cost what they always did. Each import holds the loop a few tens of
+    milliseconds at most, and the loop is let go between two.
+    """
+    await asyncio.sleep(_WARM_UP_DELAY)
+    for name in modules:
+        if name not in sys.modules:
+            importlib.import_module(name)
+            await asyncio.sleep(0)
+
+
+_WARM_UP_DELAY = 0.002
+"""Seconds the warm-up waits first: the workers connect and write their requests meanwhile."""
 
 
 async def _check_through_cache(
@@ -253,8 +282,12 @@ def run(
     cache: Cache | None = None,
     max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
     archive: ArchiveOptions | None = None,
+    warm_up: Sequence[str] = (),
 ) -> Report:
-    """Run the whole pipeline and return the Report (incomplete when interrupted)."""
+    """Run the whole pipeline and return the Report (incomplete when interrupted).
+
+    ``warm_up``: modules the caller needs after the run, imported while the checks wait on the
+    network (see ``check_targets``)."""
     started = now_iso()
     state = state if state is not None else RunState()
 
@@ -265,7 +298,7 @@ def run(
             on_plan(the_plan)
         results = await check_targets(
             the_plan.targets, config, on_result=on_result, transport=transport, state=state,
-            cache=cache, max_cache_age=max_cache_age,
+            cache=cache, max_cache_age=max_cache_age, warm_up=warm_up,
         )
         if archive is not None and state.interrupted_by is None:
             from .archive import suggest_archives
