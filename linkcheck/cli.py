@@ -100,6 +100,9 @@ def _network_options(fn: F) -> F:
         click.option("--header", "headers", multiple=True, metavar="'Name: value'",
                      help="Extra request header for every link's host (dropped on a redirect to another"
                           " origin). Repeatable."),
+        click.option("--proxy", metavar="URL",
+                     help="HTTP proxy for every request (CONNECT for https) [default: HTTPS_PROXY, HTTP_PROXY,"
+                          " ALL_PROXY; NO_PROXY honoured]."),
         click.option("--host-header", "host_headers", multiple=True, metavar="'HOST=Name: value'",
                      help="Request header sent to HOST (or HOST:PORT) only, never to another host, also"
                           " not on redirect. Repeatable; also [hosts.\"HOST\"] headers = {...} in settings."),
@@ -186,7 +189,15 @@ def _parse_verdicts(text: str) -> frozenset[Verdict]:
 
 
 def _build_config(**opts: Any) -> Config:
+    import os
+
+    from .proxy import PROXY_VARIABLES, parse_proxies
+
+    proxy_env = tuple((k, v) for k, v in os.environ.items() if k.lower() in PROXY_VARIABLES)
+    parse_proxies(opts.get("proxy"), dict(proxy_env))  # a malformed proxy URL is a usage error now, not per link
     return Config(
+        proxy=opts.get("proxy") or None,
+        proxy_env=proxy_env,
         concurrency=opts.get("concurrency", DEFAULT_CONCURRENCY),
         per_host=opts.get("per_host", DEFAULT_PER_HOST),
         timeout=opts["timeout"],

@@ -575,6 +575,8 @@ def _classify(exc: BaseException) -> tuple[ErrorKind, str]:
         if _looks_like_reset(text):
             return ErrorKind.NETWORK, f"connection closed by server ({text})"
         return ErrorKind.PROTOCOL, f"malformed response: {text}"
+    if isinstance(exc, httpx.ProxyError):
+        return ErrorKind.NETWORK, f"proxy error: {_first_line(exc)}"
     if isinstance(exc, httpx.LocalProtocolError):
         return ErrorKind.PROTOCOL, f"request could not be sent: {_first_line(exc)}"
     if isinstance(exc, httpx.ConnectError):

@@ -77,6 +77,8 @@ class Config:
     """``--host-header``: (host, port or None for any, name, value), sent to that host only."""
     proxy: str | None = None
     """``--proxy``: one proxy URL for http and https targets (else the environment's, see ``proxy.py``)."""
+    proxy_env: tuple[tuple[str, str], ...] = ()
+    """The proxy variables of the environment (``HTTPS_PROXY``, ``NO_PROXY`` …), as the CLI read them."""
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     max_body: int = DEFAULT_MAX_BODY
     check_fragments: bool = True

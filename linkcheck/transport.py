@@ -27,6 +27,7 @@ import httpx
 
 from .config import Config
 from .errors import InputError
+from .proxy import Proxies, ProxyURL, parse_proxies
 from .urls import host_to_ascii
 
 __all__ = ["POOL_SPARE", "RefusedAddress", "make_transport"]
@@ -99,6 +100,34 @@ class _Backend(httpcore.AsyncNetworkBackend):
         self._resolve = {(_ascii_host(host), port): address for (host, port), address in resolve.items()}
         self._policy = policy
 
+    def address_of(self, host: str, port: int) -> tuple[str, int]:
+        """Where ``--resolve`` sends ``host:port`` (itself when not mapped)."""
+        mapped = self._resolve.get((host.lower(), port))
+        return _split_address(mapped, port) if mapped else (host, port)
+
+    def is_mapped(self, host: str, port: int) -> bool:
+        return (host.lower(), port) in self._resolve
+
+    def _allowed(self, host: str, candidates: list[str]) -> list[str]:
+        allowed = [ip for ip in candidates if self._policy.reason(ip) is None]
+        if not allowed:
+            reason = self._policy.reason(candidates[0])
+            shown = candidates[0] if candidates[0] == host.strip("[]") else f"{host} → {candidates[0]}"
+            raise RefusedAddress(f"refused: {reason} address ({shown})")
+        return allowed
+
+    async def refuse_through_proxy(self, host: str, port: int) -> None:
+        """Address refusal for a target reached through a proxy: the target's addresses count, not
+        the proxy's. A name this machine cannot resolve is left to the proxy (it may know it)."""
+        if not self._policy.is_active:
+            return
+        address, port = self.address_of(host, port)
+        try:
+            candidates = await _lookup(address, port)
+        except httpcore.ConnectError:
+            return
+        self._allowed(host, candidates)
+
     async def connect_tcp(
         self,
         host: str,
@@ -107,14 +136,9 @@ class _Backend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        mapped = self._resolve.get((host.lower(), port))
-        address, port = _split_address(mapped, port) if mapped else (host, port)
+        address, port = self.address_of(host, port)
         candidates = await _lookup(address, port)
-        allowed = [ip for ip in candidates if self._policy.reason(ip) is None]
-        if not allowed:
-            reason = self._policy.reason(candidates[0])
-            shown = candidates[0] if candidates[0] == host.strip("[]") else f"{host} → {candidates[0]}"
-            raise RefusedAddress(f"refused: {reason} address ({shown})")
+        allowed = self._allowed(host, candidates)
         last: Exception | None = None
         for ip in allowed:
             try:
@@ -286,8 +310,9 @@ class _Pool:
 
     def __init__(
         self, *, ssl_context: Callable[[], ssl.SSLContext], max_idle: int, keepalive_expiry: float | None,
-        network_backend: httpcore.AsyncNetworkBackend,
+        network_backend: _Backend, proxies: Proxies | None = None,
     ) -> None:
+        self._proxies = proxies
         self._make_ssl_context = ssl_context
         self._ssl_context: ssl.SSLContext | None = None
         self._max_idle = max(0, max_idle)
@@ -305,10 +330,18 @@ class _Pool:
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         url = request.url
-        key = (url.scheme, url.host, url.port or _default_port(url.scheme.decode("ascii")))
+        key: _OriginKey = (url.scheme, url.host, url.port or _default_port(url.scheme.decode("ascii")))
+        proxy = None
+        if self._proxies is not None:
+            proxy = self._proxies.for_url(url.scheme.decode("ascii"), url.host.decode("ascii"))
+        if proxy is not None:
+            await self._backend.refuse_through_proxy(url.host.decode("ascii"), key[2])
+            if url.scheme == b"http" and not self._backend.is_mapped(url.host.decode("ascii"), key[2]):
+                request = _forwarded(request, proxy)
+                key = (b"proxy", proxy.host.encode("ascii", "replace"), proxy.port)
         fresh = False
         while True:
-            connection, reused = await self._checkout(key, request, fresh=fresh)
+            connection, reused = await self._checkout(key, request, fresh=fresh, proxy=proxy)
             self._active.add(connection)
             try:
                 response = await connection.handle_async_request(request)
@@ -336,7 +369,7 @@ class _Pool:
             )
 
     async def _checkout(
-        self, key: _OriginKey, request: httpcore.Request, *, fresh: bool = False
+        self, key: _OriginKey, request: httpcore.Request, *, fresh: bool = False, proxy: ProxyURL | None = None
     ) -> tuple[httpcore.AsyncHTTP11Connection, bool]:
         """The most recently idle connection to ``origin`` that still works, else a new one
         (always a new one when ``fresh``); the flag says whether the connection was reused."""
@@ -349,14 +382,14 @@ class _Pool:
             if connection.is_available() and not connection.has_expired():
                 return connection, True
             await connection.aclose()
-        stream = await self._connect(request)
+        stream = await self._connect(request, proxy)
         connection = httpcore.AsyncHTTP11Connection(
             origin=request.url.origin, stream=stream, keepalive_expiry=self._keepalive_expiry
         )
         _use_asyncio_lock(connection)
         return connection, False
 
-    async def _connect(self, request: httpcore.Request) -> httpcore.AsyncNetworkStream:
+    async def _connect(self, request: httpcore.Request, proxy: ProxyURL | None = None) -> httpcore.AsyncNetworkStream:
         """TCP through our backend, then TLS with the URL's host as SNI, as httpcore's connection does.
 
         Connecting here rather than through ``httpcore.AsyncHTTPConnection`` saves that wrapper's
@@ -365,7 +398,13 @@ class _Pool:
         origin = request.url.origin
         timeout = request.extensions.get("timeout", {}).get("connect")
         host = origin.host.decode("ascii")
-        stream = await self._backend.connect_tcp(host, origin.port, timeout=timeout)
+        if proxy is None:
+            stream = await self._backend.connect_tcp(host, origin.port, timeout=timeout)
+        elif request.url.target.startswith(b"http://"):  # forwarded: the connection is to the proxy
+            return await _connect_proxy(proxy, timeout)
+        else:  # a tunnel to the target (to its --resolve address, if mapped)
+            stream = await _connect_proxy(proxy, timeout)
+            await _open_tunnel(stream, proxy, *self._backend.address_of(host, origin.port), timeout)
         if origin.scheme == b"https":
             server_hostname = request.extensions.get("sni_hostname") or host
             stream = await stream.start_tls(self._tls_context(), server_hostname=server_hostname, timeout=timeout)
@@ -409,6 +448,67 @@ class _Pool:
         self._active.clear()
         for connection in connections:
             await connection.aclose()
+
+
+def _forwarded(request: httpcore.Request, proxy: ProxyURL) -> httpcore.Request:
+    """The request as a forward proxy takes it: to the proxy, with the absolute URL as target."""
+    headers = list(request.headers)
+    if proxy.authorization:
+        headers.append((b"Proxy-Authorization", proxy.authorization.encode("ascii")))
+    url = httpcore.URL(scheme=b"http", host=proxy.host.encode("ascii", "replace"), port=proxy.port,
+                       target=bytes(request.url))
+    return httpcore.Request(request.method, url, headers=headers, content=request.stream,
+                            extensions=request.extensions)
+
+
+async def _connect_proxy(proxy: ProxyURL, timeout: float | None) -> httpcore.AsyncNetworkStream:
+    """A TCP connection to the proxy itself: no ``--resolve`` and no address refusal (a proxy on
+    localhost or the office network is the point; refusal judges the target)."""
+    try:
+        last: Exception | None = None
+        for address in await _lookup(proxy.host, proxy.port):
+            try:
+                return await _Stream.connect(address, proxy.port, timeout=timeout, local_address=None,
+                                             socket_options=None)
+            except httpcore.ConnectError as exc:
+                last = exc
+        assert last is not None
+        raise last
+    except httpcore.ConnectError as exc:
+        raise httpcore.ProxyError(f"cannot connect to proxy {proxy} ({_reason(exc)})") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc.__cause__, ConnectionRefusedError):
+        return "connection refused"
+    text = str(exc)
+    return text.splitlines()[0][:120] if text else type(exc).__name__
+
+
+_MAX_CONNECT_ANSWER = 16 * 1024
+
+
+async def _open_tunnel(
+    stream: httpcore.AsyncNetworkStream, proxy: ProxyURL, host: str, port: int, timeout: float | None
+) -> None:
+    """``CONNECT host:port`` through the proxy; returns when the tunnel stands (a 2xx answer)."""
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+    if proxy.authorization:
+        lines.append(f"Proxy-Authorization: {proxy.authorization}")
+    await stream.write(("\r\n".join(lines) + "\r\n\r\n").encode("ascii", "replace"), timeout)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = await stream.read(4096, timeout)
+        if not chunk or len(head) > _MAX_CONNECT_ANSWER:
+            await stream.aclose()
+            raise httpcore.ProxyError(f"proxy {proxy} closed the connection during CONNECT {authority}")
+        head += chunk
+    status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit() or not 200 <= int(parts[1]) <= 299:
+        await stream.aclose()
+        raise httpcore.ProxyError(f"proxy {proxy} refused CONNECT {authority}: {status_line[:100]}")
 
 
 def _is_stale_connection(exc: Exception) -> bool:
@@ -488,6 +588,7 @@ class _Transport(httpx.AsyncHTTPTransport):
             max_idle=pool_size,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_Backend(config.resolve, policy),
+            proxies=_proxies(config),
         )
 
 
@@ -506,6 +607,11 @@ def _ssl_context(config: Config) -> ssl.SSLContext:
         except (OSError, ssl.SSLError) as exc:
             raise InputError(f"--ca-bundle: cannot read {config.ca_bundle}: {exc}") from exc
     return context
+
+
+def _proxies(config: Config) -> Proxies | None:
+    proxies = parse_proxies(config.proxy, dict(config.proxy_env))
+    return proxies if proxies.http is not None or proxies.https is not None else None
 
 
 def make_transport(config: Config) -> httpx.AsyncBaseTransport:
