@@ -66,6 +66,10 @@ DEFAULT_MAX_PDF = 1024 * 1024
 """Most decoded bytes read from a PDF answer: enough for the header, XMP and early metadata."""
 DEFAULT_MAX_PREFIX = 8 * 1024
 """Most bytes read from any other non-HTML answer (images, video, JSON): the status says enough."""
+DEFAULT_MAX_HEAD = 2 * 2**20
+"""Most decoded bytes read from an HTML answer whose ``<head>`` is still open at the usual cap
+(``config.max_body``): real pages put megabytes of inline script before their ``<title>``.
+Reading stops at ``</head>`` or ``<body>`` past the usual cap, so only such pages cost more."""
 DEFAULT_MAX_DOCUMENT = 20 * 2**20
 """Most bytes of a SOURCE document fetched by URL."""
 DEFAULT_BACKOFF_BASE = 0.25
@@ -80,6 +84,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"application/xml", "text/xml", "text/plain", ""})
 _SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 _END_OF_HTML = b"</html"
+_END_OF_HEAD = (b"</head", b"<body")
 _ENOUGH_HTML = (b"</title", b"</head")
 _TRANSIENT_NETWORK = ("connection reset", "connection closed")
 PROBE_PREFIX = "/linkcheck-probe-"
@@ -362,19 +367,38 @@ class Client:
         content_type = answer.content_type
         answer.is_html = content_type in HTML_TYPES or content_type in _TEXT_TYPES
         cap = force_cap if force_cap is not None else _cap_for(content_type, max_body or self._config.max_body)
+        head_cap = cap
+        if answer.is_html and force_cap is None and max_body is None:
+            head_cap = max(cap, DEFAULT_MAX_HEAD)
         decoder = decoder_for(response.headers.get("content-encoding", ""))
         async for raw in chunks:
-            room = cap - len(answer.body)
-            chunk = decoder.decode(raw, room)
-            answer.add(chunk)
+            # Decoded up to the larger cap (a decoder drops what it is not asked for), then cut back
+            # to the usual one unless a head is still open.
+            was_open, start = not answer.saw_end_of_head, len(answer.body)
+            answer.add(decoder.decode(raw, head_cap - len(answer.body)))
+            limit = head_cap if answer.is_head_open else cap
+            if was_open and answer.saw_end_of_head:  # the head closed in this chunk: keep it whole
+                limit = max(cap, _end_of_head(answer.body, start))
+            if len(answer.body) > limit:
+                del answer.body[limit:]
+                return
             if answer.is_html and answer.saw_end_of_html:
                 answer.is_complete = True  # the document is whole; trailing bytes are noise
                 await _drain(response, chunks)
                 return
-            if len(answer.body) >= cap:
+            if len(answer.body) >= limit:
                 return
-        answer.add(decoder.flush(cap - len(answer.body)))
+        limit = head_cap if answer.is_head_open else cap
+        answer.add(decoder.flush(max(0, limit - len(answer.body))))
         answer.is_complete = True
+
+
+def _end_of_head(body: bytearray, start: int) -> int:
+    """Index just past the ``</head>`` (or before the ``<body``) that begins at or after ``start``."""
+    window = bytes(body[max(0, start - len(_END_OF_HTML)):]).lower()
+    offset = max(0, start - len(_END_OF_HTML))
+    found = [i for i in (window.find(marker) for marker in _END_OF_HEAD) if i != -1]
+    return offset + min(found) + len(_END_OF_HEAD[0]) + 1 if found else len(body)
 
 
 async def _drain(response: httpx.Response, chunks: AsyncIterator[bytes]) -> None:
@@ -407,6 +431,14 @@ class _Answer(HeaderLookup):
     is_complete: bool = False
     is_html: bool = False
     saw_end_of_html: bool = False
+    saw_end_of_head: bool = False
+    """``</head`` or ``<body`` read: past the usual cap there is nothing more worth reading."""
+    saw_head: bool = False
+
+    @property
+    def is_head_open(self) -> bool:
+        """A ``<head>`` has begun and not ended: its ``<title>`` may still come (see DEFAULT_MAX_HEAD)."""
+        return self.saw_head and not self.saw_end_of_head
     error_kind: ErrorKind | None = None
     error: str | None = None
     attempts: int = 1
@@ -427,6 +459,10 @@ class _Answer(HeaderLookup):
         window = (self._tail + chunk).lower()
         if _END_OF_HTML in window:
             self.saw_end_of_html = True
+        if not self.saw_end_of_head and any(marker in window for marker in _END_OF_HEAD):
+            self.saw_end_of_head = True
+        if not self.saw_head and b"<head" in window:
+            self.saw_head = True
         self._tail = window[-len(_END_OF_HTML):]
 
     def fail(self, kind: ErrorKind, message: str) -> None:

@@ -458,3 +458,42 @@ def test_a_fresh_connection_that_is_reset_is_not_resent_for_free() -> None:
     result, server = run(scenario())
     assert result.verdict is Verdict.NETWORK_ERROR
     assert len(server.requests) == 1
+
+
+# -- titles behind megabytes of inline script ---------------------------------------------------
+
+
+def test_title_after_600_kb_of_inline_script_is_read() -> None:
+    """Real pages carry MBs of inline script in their head; the usual 512 KB cap cut the title off."""
+    script = b"<script>" + b"window.__DATA__.push({a: 1, b: 'x'});\n" * 16_000 + b"</script>"
+    assert len(script) > 600_000
+    body = (b"<!doctype html><html><head><meta charset='utf-8'>" + script +
+            b"<title>EU-Japan Summit 2022 Joint Statement</title></head><body><p>Text</p></body></html>")
+    config = Config(timeout=3.0, retries=0)
+
+    async def scenario() -> Result:
+        async with ScriptedServer({"/": respond(200, body)}) as server, Client(config) as client:
+            target = target_for(server.url("/"), title="EU-Japan Summit 2022 Joint Statement")
+            return await check_target(client, target, config)
+
+    result = run(scenario())
+    assert result.verdict is Verdict.OK, result.error
+    assert result.title is not None and result.title.found == "EU-Japan Summit 2022 Joint Statement"
+
+
+def test_an_open_head_is_read_to_the_head_cap_only() -> None:
+    """A head that never closes (endless inline script): reading stops at DEFAULT_MAX_HEAD, memory bounded."""
+    from linkcheck.client import DEFAULT_MAX_HEAD
+
+    handler = endless(prefix=b"<html><head><script>", chunk=b"var x = 1;" * 1600)
+    tracemalloc.start()
+    try:
+        fetch, result, elapsed = check(handler, Config(timeout=3.0, retries=0))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(fetch.body) == DEFAULT_MAX_HEAD
+    assert not fetch.is_body_complete
+    assert result.verdict is Verdict.OK
+    assert elapsed < 3.0
+    assert peak < 40 * 2**20, f"peak {peak / 2**20:.1f} MiB"

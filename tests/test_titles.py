@@ -475,3 +475,45 @@ def test_threshold_decides_fuzzy_matches() -> None:
     strict = compare_title(expect("EU-Japan summit"), page, threshold=95)
     assert loose is not None and strict is not None
     assert loose.match is True and strict.match is False and loose.score == strict.score
+
+
+# --------------------------------------------------------------------------------------------
+# The document's own <title>, wherever it hides in the head
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        pytest.param('<svg aria-hidden="true"><title>Search icon</title><path d="M0"/></svg><title>Real title</title>',
+                     id="svg-icon-first"),
+        pytest.param('<svg><svg><title>Nested icon</title></svg><title>Outer icon</title></svg><title>Real title</title>',
+                     id="nested-svg"),
+        pytest.param('<script>var t = "<title>Fake from script</title>";</script><title>Real title</title>',
+                     id="script-string"),
+        pytest.param("<script>document.write('<title>' + x + '</title>')</script><title>Real title</title>",
+                     id="document-write"),
+        pytest.param('<template><title>Template title</title></template><title>Real title</title>',
+                     id="template"),
+        pytest.param('<!-- <title>Old title</title> --><title>Real title</title>', id="comment"),
+        pytest.param('<style>/* <title>css</title> */</style><noscript><title>No JS</title></noscript>'
+                     '<title>Real title</title>', id="style-and-noscript"),
+        pytest.param('<script>' + "var big = 1;\n" * 60_000 + '</script><title>Real title</title>', id="after-700k-script"),
+        pytest.param('<title>Real title</title><svg><title>icon</title></svg>', id="title-first"),
+    ],
+)
+def test_the_documents_own_title_is_found_behind_markup(head: str) -> None:
+    page = page_of(f'<!doctype html><html><head><meta charset="utf-8">{head}</head><body><h1>H</h1></body></html>')
+    assert page.title == "Real title"
+    assert page.candidates[0] == ("title", "Real title")
+
+
+def test_unclosed_script_hides_everything_after_it() -> None:
+    page = page_of("<html><head><script>var x = '<title>Not a title</title>';")
+    assert page.title is None
+
+
+def test_title_scan_is_linear_on_hostile_markup() -> None:
+    hostile = "<svg>" * 200_000 + "<script>" * 200_000 + "<!--" + "<title" * 100_000
+    started = time.monotonic()
+    page_of(hostile)
+    assert time.monotonic() - started < 2.0

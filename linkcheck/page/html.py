@@ -139,31 +139,76 @@ def primary_language(value: str | None) -> str | None:
     return tag if re.fullmatch(r"[a-z]{2,3}", tag) else None
 
 
-def _find_title(text: str) -> tuple[str | None, str]:
-    """The ``<title>`` text (RCDATA: markup inside is plain text) and the document without it.
+_TITLE_SCAN = re.compile(r"<(?:!--|(/?)(title|script|style|svg|math|template|textarea|noscript|head|body)(?=[\s/>]|$))",
+                         re.IGNORECASE)
+_SKIPPED = frozenset({"script", "style", "svg", "math", "template", "textarea", "noscript"})
+"""Elements whose content never holds the document's own ``<title>``: raw text (script and style
+strings, a ``<title>`` written into a script), foreign content (an icon's ``<svg><title>``),
+inert templates. Their content is jumped over to their closing tag."""
 
-    Done with plain string search so that ``<title><script>…`` stays text, a title cut by the end
-    of the prefix is still read, and hostile input costs one linear scan. A ``<title>`` inside an
-    ``<svg>`` that comes before any head title is an icon's label, not the page's.
+
+def _find_title(text: str) -> tuple[str | None, str]:
+    """The document's own ``<title>`` text and the document without it.
+
+    One forward scan over tag openings (plain string search, linear on hostile input): comments
+    and the content of script, style, svg, math, template, textarea and noscript are skipped to
+    their end, so an icon's ``<svg><title>``, a ``"<title>"`` inside a script string or a template
+    never count, and the real title is found wherever it stands before ``</head>`` (or, on pages
+    without a head, later). The title is RCDATA: markup inside it is plain text. A title cut by
+    the end of the prefix is still read.
     """
-    lower = text.lower()
-    start = lower.find("<title")
-    while start != -1 and lower[start + 6 : start + 7] not in (">", " ", "\t", "\n", "\r", "/", ""):
-        start = lower.find("<title", start + 6)
-    if start == -1:
-        return None, text
-    svg = lower.find("<svg", 0, start)
-    open_end = lower.find(">", start)
-    if open_end == -1:
-        return None, text[:start]
-    close = lower.find("</title", open_end)
-    raw = text[open_end + 1 : close if close != -1 else open_end + 1 + MAX_TITLE]
-    if close == -1:
-        raw = raw.split("<", 1)[0]
-    rest = text[: open_end + 1] + (text[close:] if close != -1 else "")
-    if svg != -1:
-        return None, rest
-    return clean(html.unescape(raw)) or None, rest
+    position = 0
+    while True:
+        match = _TITLE_SCAN.search(text, position)
+        if match is None:
+            return None, text
+        closing, name = match.group(1), (match.group(2) or "").lower()
+        if not name:  # a comment
+            end = text.find("-->", match.end())
+            if end == -1:
+                return None, text
+            position = end + 3
+            continue
+        if closing or name in ("head", "body"):
+            position = match.end()
+            continue
+        open_end = text.find(">", match.end())
+        if open_end == -1:
+            return None, text[: match.start()]
+        if name in _SKIPPED:
+            if text[open_end - 1] == "/":  # <svg/>: nothing inside
+                position = open_end + 1
+                continue
+            close = _find_close(text, name, open_end + 1)
+            if close == -1:
+                return None, text
+            position = close
+            continue
+        close = _find_close(text, "title", open_end + 1)
+        raw = text[open_end + 1 : close if close != -1 else open_end + 1 + MAX_TITLE]
+        if close == -1:
+            raw = raw.split("<", 1)[0]
+        rest = text[: match.start()] + (text[close:] if close != -1 else "")
+        return clean(html.unescape(raw)) or None, rest
+
+
+def _find_close(text: str, name: str, start: int) -> int:
+    """Index of the ``</name`` that closes an element opened before ``start`` (nested svg counted), or -1."""
+    lower_name = name.lower()
+    opener = re.compile(rf"<(/?){lower_name}(?=[\s/>]|$)", re.IGNORECASE)
+    depth = 1
+    position = start
+    while True:
+        match = opener.search(text, position)
+        if match is None:
+            return -1
+        if match.group(1):
+            depth -= 1
+            if depth == 0 or name not in ("svg", "math", "template"):
+                return match.start()
+        elif name in ("svg", "math", "template"):
+            depth += 1
+        position = match.end()
 
 
 def _defuse_tail(text: str) -> str:
@@ -182,10 +227,12 @@ def _defuse_tail(text: str) -> str:
 
 def parse_html(fetch: Fetch) -> Page:
     text, charset = decode_html(fetch.body, fetch.header("content-type"))
-    title, rest = _find_title(text[:DEFAULT_MAX_PARSE])
+    # The title is searched in everything read (a linear scan; the client reads past its usual cap
+    # only while the head is open), the parser gets the first DEFAULT_MAX_PARSE characters.
+    title, rest = _find_title(text)
     parser = _PageParser()
     with contextlib.suppress(Exception):  # html.parser may assert on broken tails; keep what was read
-        parser.feed(_defuse_tail(rest))
+        parser.feed(_defuse_tail(rest[:DEFAULT_MAX_PARSE]))
         parser.close()
     if parser._h1_depth and parser.h1 is None:  # h1 cut by the end of the prefix
         parser.h1 = clean("".join(parser._h1_parts)) or None
