@@ -80,6 +80,8 @@ async def inspect_target(
         probe = await client.fetch_probe(fetch.final_url)
         probe_page = _read_page(probe)
     result = drift.check_final_url(judge.judge(target, fetch, page, config, probe=probe, probe_page=probe_page))
+    if page.charset_note is not None:  # evidence: the title was read in another charset than declared
+        result = replace(result, details=(*result.details, page.charset_note))
     return Checked(result, fetch, page)
 
 

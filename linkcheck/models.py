@@ -206,6 +206,8 @@ class Page:
     """``<html lang>`` or Content-Language, lower-cased primary tag ('en', 'ja')."""
     charset: str | None = None
     """Charset used to decode the body."""
+    charset_note: str | None = None
+    """Set when the declared charset was overruled, e.g. ``charset_corrected:iso-8859-1->utf-8``."""
 
 
 @dataclass(frozen=True, slots=True)

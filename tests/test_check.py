@@ -176,3 +176,36 @@ def test_unsupported_scheme_that_slipped_through_is_invalid() -> None:
             return await check_target(client, target_for("gopher://example.org/1"), FAST)
 
     assert run(scenario()).verdict is Verdict.INVALID
+
+
+# -- mis-declared charsets ---------------------------------------------------------------------
+
+GERMAN = "Über die Prüfung der Haushaltsführung – Bericht 2022"
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "ISO-8859-15", "windows-1252", "latin1"])
+def test_single_byte_label_on_a_utf8_body_is_read_as_utf8_and_said_so(label: str) -> None:
+    body = (f"<!doctype html><html><head><meta charset='utf-8'><title>{GERMAN}</title></head>"
+            f"<body><p>Prüfbericht</p></body></html>").encode("utf-8")
+    routes = {"/bericht": respond(200, body, content_type=f"text/html; charset={label}")}
+    result, _ = check_one(routes, "/bericht", title=GERMAN)
+    assert result.verdict is Verdict.OK, result.error
+    assert result.title is not None and result.title.found == GERMAN
+    assert f"charset_corrected:{label.lower()}->utf-8" in result.details
+
+
+@pytest.mark.parametrize(("label", "text"), [("iso-8859-1", GERMAN), ("windows-1251", "Отчёт о проверке 2022")])
+def test_a_body_really_in_the_declared_single_byte_charset_keeps_it(label: str, text: str) -> None:
+    body = f"<html><head><title>{text}</title></head><body><p>x</p></body></html>".encode("cp1252" if label == "iso-8859-1" else label)
+    result, _ = check_one({"/p": respond(200, body, content_type=f"text/html; charset={label}")}, "/p", title=text)
+    assert result.verdict is Verdict.OK
+    assert result.title is not None and result.title.found == text
+    assert not any(d.startswith("charset_corrected") for d in result.details)
+
+
+def test_header_keeps_precedence_over_meta_for_multibyte_labels() -> None:
+    title = "日EU首脳協議 | 外務省"
+    body = f"<html><head><meta charset='utf-8'><title>{title}</title></head></html>".encode("cp932")
+    result, _ = check_one({"/ja": respond(200, body, content_type="text/html; charset=Shift_JIS")}, "/ja", title=title)
+    assert result.title is not None and result.title.found == title
+    assert not any(d.startswith("charset_corrected") for d in result.details)

@@ -7,7 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-__all__ = ["decode_html"]
+__all__ = ["decode_html", "decode_html_noting"]
 
 _PRESCAN = 4096
 """Bytes searched for a ``<meta charset>``, like a browser's prescan (a bit more generous)."""
@@ -68,7 +68,47 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+_SINGLE_BYTE = ("cp125", "iso8859", "latin", "koi8", "mac-", "mac_", "cp874", "cp437", "cp850", "cp866", "tis")
+"""Python codec names of single-byte charsets: every byte string decodes in them, so a label of one
+says nothing about a body that is valid multi-byte UTF-8."""
+
+
 def decode_html(body: bytes, content_type_header: str | None = None) -> tuple[str, str]:
+    """Decode an HTML body as a browser would; returns ``(text, charset)`` (see ``decode_html_noting``)."""
+    text, charset, _ = decode_html_noting(body, content_type_header)
+    return text, charset
+
+
+def decode_html_noting(body: bytes, content_type_header: str | None = None) -> tuple[str, str, str | None]:
+    """``(text, charset, note)``: the note says when a declared charset was overruled.
+
+    A single-byte label (``iso-8859-1``, ``windows-1252`` …) on a body that is valid UTF-8 with
+    multi-byte sequences is a mis-declaration (the server's default, a CMS that writes UTF-8
+    anyway): read as declared it is mojibake ("Ãœber"). Such a body is read as UTF-8, and the
+    note (``charset_corrected:iso-8859-1->utf-8``) goes into the evidence. Any other declaration
+    keeps its precedence.
+    """
+    text, charset = _decode(body, content_type_header)
+    if charset.startswith(_SINGLE_BYTE) and _has_multibyte_utf8(body):
+        declared = _declared_label(body, content_type_header) or charset
+        return body.decode("utf-8", "replace"), "utf-8", f"charset_corrected:{declared}->utf-8"
+    return text, charset, None
+
+
+def _declared_label(body: bytes, content_type_header: str | None) -> str | None:
+    if m := _CHARSET_PARAM.search(content_type_header or ""):
+        return m.group(1).strip().lower()
+    if m2 := _META_CHARSET.search(body[:_PRESCAN]):
+        return m2.group(1).decode("ascii", "replace").strip().lower()
+    return None
+
+
+def _has_multibyte_utf8(body: bytes) -> bool:
+    """Valid UTF-8 (a character cut by the end of the prefix allowed) with at least one non-ASCII byte."""
+    return not body.isascii() and _is_utf8(body)
+
+
+def _decode(body: bytes, content_type_header: str | None = None) -> tuple[str, str]:
     """Decode an HTML body as a browser would; returns ``(text, charset)``.
 
     Order: Content-Type charset, BOM, ``<meta charset>``/``http-equiv`` in the first bytes, then

@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from ..models import Fetch, Page
-from .charset import decode_html
+from .charset import decode_html_noting
 from .jsonld import jsonld_facts
 from .text import MAX_TITLE, clean
 
@@ -226,7 +226,7 @@ def _defuse_tail(text: str) -> str:
 
 
 def parse_html(fetch: Fetch) -> Page:
-    text, charset = decode_html(fetch.body, fetch.header("content-type"))
+    text, charset, charset_note = decode_html_noting(fetch.body, fetch.header("content-type"))
     # The title is searched in everything read (a linear scan; the client reads past its usual cap
     # only while the head is open), the parser gets the first DEFAULT_MAX_PARSE characters.
     title, rest = _find_title(text)
@@ -262,5 +262,6 @@ def parse_html(fetch: Fetch) -> Page:
         text=parser.text,
         language=language,
         charset=charset,
+        charset_note=charset_note,
     )
 
