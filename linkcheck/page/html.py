@@ -192,10 +192,12 @@ def _find_title(text: str) -> tuple[str | None, str]:
         return clean(html.unescape(raw)) or None, rest
 
 
+_OPENERS: dict[str, re.Pattern[str]] = {}
+
+
 def _find_close(text: str, name: str, start: int) -> int:
     """Index of the ``</name`` that closes an element opened before ``start`` (nested svg counted), or -1."""
-    lower_name = name.lower()
-    opener = re.compile(rf"<(/?){lower_name}(?=[\s/>]|$)", re.IGNORECASE)
+    opener = _OPENERS.get(name) or _OPENERS.setdefault(name, re.compile(rf"<(/?){name}(?=[\s/>]|$)", re.IGNORECASE))
     depth = 1
     position = start
     while True:
