@@ -33,7 +33,8 @@ import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Self
 
 import httpx
@@ -120,6 +121,9 @@ class Client:
         self._global = asyncio.Semaphore(max(1, config.concurrency))
         self._hosts: dict[str, _HostSlot] = {}
         self._probes: dict[str, Fetch] = {}
+        self._shared: dict[str, int] = {}
+        """Page URL (no fragment) → checks of it still to come, for pages linked more than once."""
+        self._shared_fetches: dict[str, asyncio.Future[Fetch]] = {}
         self._probe_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Self:
@@ -144,7 +148,36 @@ class Client:
         self, url: str, *, headers: Mapping[str, str] | None = None, max_body: int | None = None
     ) -> Fetch:
         """GET ``url`` following redirects; every failure comes back as a ``Fetch`` with ``error_kind``."""
+        if self._shared and headers is None and max_body is None:
+            page = url.partition("#")[0]
+            if page in self._shared:
+                return await self._fetch_shared(url, page)
         return await self._fetch(url, headers=headers, max_body=max_body, force_cap=None)
+
+    def expect_shared_pages(self, urls: Iterable[str]) -> None:
+        """Announce the URLs a run will fetch: a page among them under several ``#fragments`` (or
+        with and without one) is then fetched once and its answer given to each of them. The
+        answer is kept only until its last announced user has it."""
+        counts = Counter(url.partition("#")[0] for url in urls)
+        self._shared = {page: count for page, count in counts.items() if count > 1}
+
+    async def _fetch_shared(self, url: str, page: str) -> Fetch:
+        future = self._shared_fetches.get(page)
+        if future is None:
+            future = asyncio.ensure_future(self._fetch(page, headers=None, max_body=None, force_cap=None))
+            self._shared_fetches[page] = future
+        try:
+            fetch = await asyncio.shield(future)  # one user cancelled must not cancel the others'
+        finally:
+            self._shared[page] -= 1
+            if self._shared[page] <= 0:
+                del self._shared[page]
+                self._shared_fetches.pop(page, None)
+        _, sep, fragment = url.partition("#")
+        final_url = fetch.final_url
+        if sep and "#" not in final_url:  # a fragment from a redirect's Location wins, as in _fetch
+            final_url = f"{final_url}#{fragment}"
+        return replace(fetch, url=url, final_url=final_url)
 
     async def fetch_document(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOCUMENT) -> tuple[bytes, str, str]:
         """Fetch a SOURCE document: ``(body, content-type header, final URL)``.

@@ -197,6 +197,8 @@ async def check_targets(
             pass
     try:
         async with Client(config, transport=transport) as client:
+            # One page linked with several #fragments is fetched once; each URL is still judged alone.
+            client.expect_shared_pages(t.checked_url for t in targets if t.skip is None)
 
             async def one(index: int, target: Target) -> None:
                 result = await _check_through_cache(client, target, config, cache, max_cache_age)
