@@ -209,6 +209,7 @@ def _build_config(**opts: Any) -> Config:
         resolve=parse_resolve(opts.get("resolve", ())),
         ca_bundle=opts.get("ca_bundle"),
         title_threshold=opts.get("title_threshold", DEFAULT_TITLE_THRESHOLD),
+        titles=opts.get("titles") or "fail",
         user_agent=opts["user_agent"],
         headers=_headers_for_all_hosts(opts.get("headers", ())),
         host_headers=tuple(parse_host_header(h) for h in (*_settings_host_headers(), *opts.get("host_headers", ()))),
@@ -276,6 +277,8 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", help="Rewrite a URL before it is checked.")
 @click.option("--title-threshold", type=click.FloatRange(0, 100), default=DEFAULT_TITLE_THRESHOLD,
               show_default=True, help="Lowest similarity score (0..100) that counts as a title match.")
+@click.option("--titles", type=click.Choice(["fail", "warn", "off"]), default="fail", show_default=True,
+              help="Title findings fail the run, are only reported (warn), or are not made (off).")
 @click.option("--fail-on", metavar="VERDICT[,…]", help="Verdicts that make exit 1 (default: the failing ones).")
 @click.option("--changed-since", metavar="GIT_REF",
               help="Check only the documents among SOURCE changed since GIT_REF (and not yet committed).")
@@ -328,6 +331,8 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     config = _build_config(**opts)
     formats = _formats(opts["formats"])
     fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") else None
+    if config.titles == "warn":  # reported in every format, but not a reason to fail the run
+        fail_on = (fail_on or frozenset(v for v in Verdict if v.is_failure)) - {Verdict.TITLE_MISMATCH}
     expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
     max_cache_age = parse_duration(opts["max_cache_age"])
     archive = None

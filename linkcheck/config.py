@@ -70,6 +70,9 @@ class Config:
     """(host, port) → address to connect to, keeping Host and SNI."""
     ca_bundle: Path | None = None
     title_threshold: float = DEFAULT_TITLE_THRESHOLD
+    titles: str = "fail"
+    """``--titles``: title findings fail the run (``fail``), are only reported (``warn``), or are
+    not made (``off``: nothing is compared)."""
     user_agent: str = DEFAULT_USER_AGENT
     headers: tuple[tuple[str, str], ...] = ()
     """``--header``: sent to every link's host (never across a redirect to another origin)."""

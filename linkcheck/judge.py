@@ -34,6 +34,7 @@ __all__ = [
     "STOP_TITLES",
     "is_moved_permanently",
     "judge",
+    "title_says_not_found",
     "needs_probe",
 ]
 
@@ -217,7 +218,12 @@ def judge(
     if vendor is not None and 200 <= status <= 299 and _is_challenge_page(fetch, page):
         return base.result(Verdict.BLOCKED, error=f"HTTP {status}: bot protection ({vendor})",
                            details=("bot_protection", f"blocked_by:{vendor}"))
-    title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url)
+    if config.titles == "off":
+        found = page.title or (page.candidates[0][1] if page.candidates else None)
+        want = target.expected.title if target.expected is not None else None
+        title = TitleCheck(want, found, None, None, detail="titles_off") if (want or found) else None
+    else:
+        title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url)
     if page.is_html and 200 <= status <= 299:
         soft = soft_404_reason(target, fetch, page, probe=probe, probe_page=probe_page)
         if soft is not None:
@@ -313,9 +319,12 @@ def soft_404_reason(
     if _expects_not_found(target):
         return None
     for signal, text in (("title", page.title), ("h1", page.h1)):
-        if text and _says_not_found(text):
+        if text and title_says_not_found(text):
             return f"not_found_{signal}"
-    if _says_not_found(page.text[:2000]) and _CODE_404.search(page.text[:2000]):
+    head = page.text[:2000]
+    if head and _WIKI_MISSING.search(head.lower()):
+        return "no_such_article"
+    if head and _CODE_404.search(head) and _says_not_found(head):
         return "not_found_text"
     if _is_deep_link(fetch.url) and fetch.redirects and _is_home(fetch.final_url):
         return "redirected_to_home"
@@ -338,6 +347,66 @@ def needs_probe(target: Target, fetch: Fetch, page: Page, config: Config) -> boo
     if page.publisher and title == _normalise(page.publisher):
         return True
     return _says_not_found(page.text[:3000])
+
+
+_FILLER = frozenset(
+    """page pages seite pagina página site web webpage file document article artikel error fehler erreur
+    errore erro 404 oops ups hoppla oh no sorry désolé desolé lo sentimos siamo spiacenti desculpe
+    helaas uups leider unfortunately ist is est the this that requested you we your la le les cette l de du des die der das diese den
+    angeforderte gesuchte demandée demandee recherchée el esta la que que pagina solicitada sua a o
+    essa esta questa het de deze http status code""".split()
+)
+_NOT_FOUND_CORES = frozenset(
+    " ".join(w for w in p.lower().replace("'", "").replace("’", "").split() if w not in _FILLER)
+    for p in NOT_FOUND_PHRASES
+    if ord(p[0]) < 0x2E80
+) | frozenset({"not found", "does not exist", "doesnt exist", "cannot be found", "cant be found",
+               "could not be found", "no longer exists", "no longer available", "not available",
+               "no results", "no results found", "nothing found", "keine ergebnisse", "kein ergebnis",
+               "keine ergebnisse gefunden", "keine treffer", "keine treffer gefunden", "aucun résultat trouvé",
+               "no se encontraron resultados", "nessun risultato trovato", "geen resultaten gevonden",
+               "検索結果はありません",
+               "existiert nicht", "nicht gefunden", "nicht auffindbar", "nicht mehr verfügbar", "aucun résultat",
+               "aucun resultat", "nexiste pas", "nexiste plus", "introuvable", "non trouvée", "non trouvee",
+               "no encontrada", "no encontrado", "no existe", "sin resultados", "ningún resultado",
+               "non trovata", "non trovato", "non esiste", "nessun risultato", "niet gevonden",
+               "bestaat niet", "geen resultaten", "não encontrada", "nao encontrada", "não encontrado",
+               "não existe", "nenhum resultado", "sem resultados", ""})
+_CJK_NOT_FOUND = tuple(p for p in NOT_FOUND_PHRASES if ord(p[0]) >= 0x2E80) + (
+    "見つかりません", "存在しません", "該当するページがありません", "検索結果はありません", "找不到", "不存在",
+)
+_TITLE_SPLIT = re.compile(r"\s+[|\-–—·:»/]\s+|\s*[|｜:：]\s*|\s+-|-\s+")
+_WIKI_MISSING = re.compile(
+    r"does not have an article with this exact name|no article with this exact name"
+    r"|ne possède pas d.article avec ce nom|no tiene ningún artículo con ese nombre"
+    r"|no tiene un artículo con este nombre|kein artikel mit diesem namen|diese seite existiert nicht"
+    r"|non ha ancora una voce con questo nome|não possui um artigo com este nome"
+    r"|bevat geen artikel met deze naam|この名前の項目は存在しません"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def title_says_not_found(text: str) -> bool:
+    """Does this title (or heading) *say* "not found": one of its parts is a not-found phrase and
+    little else ("404 – Seite nicht gefunden | Bund", "Oops! Page not found")? A longer title that
+    merely contains the words ("nvm: command not found after installation · Issue #303") is not.
+    """
+    lowered = _normalise(text)
+    if not lowered:
+        return False
+    for part in _TITLE_SPLIT.split(lowered):
+        part = part.strip()
+        if not part:
+            continue
+        if ord(part[0]) >= 0x2E80 or any(ord(c) >= 0x2E80 for c in part[:8]):
+            if any(p in part and len(part) - len(p) <= 8 for p in _CJK_NOT_FOUND):
+                return True
+            continue
+        words = [w for w in re.sub(r"[^\w\s]", " ", part.replace("'", "").replace("’", "")).split()]
+        core = " ".join(w for w in words if w not in _FILLER)
+        if core in _NOT_FOUND_CORES and (core or "404" in words):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=1024)

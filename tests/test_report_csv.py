@@ -40,6 +40,7 @@ def test_header_is_the_documented_columns() -> None:
         "title_match",
         "error",
         "elapsed_ms",
+        "title_detail",
     )
 
 

@@ -457,7 +457,7 @@ def test_publisher_mismatch_is_only_a_detail() -> None:
 def test_publisher_as_link_text_is_not_a_mismatch() -> None:
     page = titled("EU, Japan agree to deepen ties on chips, 5G | Reuters", site="Reuters")
     check = compare_title(expect("Reuters"), page, threshold=THRESHOLD)
-    assert check is not None and check.match is None and check.detail == "expected_is_publisher"
+    assert check is not None and check.match is None and check.detail == "not_citation:bare_name"
 
 
 def test_nothing_known_and_not_comparable() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
+from .kind import not_citation
 from .language import languages_differ
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
@@ -55,6 +56,10 @@ def compare_title(
         if found_title is None:
             return None
         return TitleCheck(expected=None, found=found_title, score=None, match=None)
+    if expected is not None and expected.origin == "link_text" and not is_stop_title(want):
+        reason = not_citation(want)
+        if reason is not None:
+            return TitleCheck(want, found_title, None, None, detail=f"not_citation:{reason}")
     publisher_detail = None
     if (
         expected is not None

@@ -30,6 +30,7 @@ COLUMNS: tuple[str, ...] = (
     "title_match",
     "error",
     "elapsed_ms",
+    "title_detail",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,4 +71,5 @@ def _row(result: Result, occurrence: Occurrence) -> list[str]:
         match,
         error_text(result) or "",
         str(result.elapsed_ms),
+        (title.detail if title else None) or "",
     ]

@@ -100,6 +100,9 @@ def _testcase(source: str, case: _Case) -> ET.Element:
         failure.set("message", _clean(_message(result)))
         failure.set("type", result.verdict.value)
         failure.text = _clean(_details(result, case.occurrence))
+    elif result.title is not None and result.title.detail:
+        out = ET.SubElement(element, "system-out")
+        out.text = _clean(f"title: {result.title.detail}")
     return element
 
 
@@ -128,6 +131,8 @@ def _details(result: Result, occurrence: Occurrence) -> str:
         lines.append(f"found title: {one_line(title.found or '')}")
         if title.score is not None:
             lines.append(f"score: {format_score(title.score)}")
+        if title.detail:
+            lines.append(f"title detail: {title.detail}")
     error = error_text(result)
     if error:
         lines.append(f"error: {error}")

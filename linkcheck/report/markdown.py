@@ -148,6 +148,9 @@ def _archive(result: Result) -> str:
 
 def _other_row(result: Result) -> str:
     note = error_text(result) or ""
+    title = result.title
+    if title is not None and title.match is None and title.detail:
+        note = f"title not compared: {title.detail}" + (f"; {note}" if note else "")
     if result.final_url and result.redirects:
         note = f"now at {redact(result.final_url)}" + (f"; {note}" if note else "")
     return _row(

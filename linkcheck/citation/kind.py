@@ -1,0 +1,137 @@
+"""Is a link text a citation at all? ``not_citation(text) -> reason | None``.
+
+Only text that reads as a document's title or description is compared with the page. These are
+not, and get ``title.match = None`` with the reason as detail ``not_citation:REASON``:
+
+* ``identifier``: ``#303``, ``GH-12``, ``PR 42``, ``issue #7``, ``RFC 9110``, a commit hash;
+* ``mention``: ``@ohmyzsh``;
+* ``version``: ``v1.2.3``, ``2.0``, ``release 3.1``;
+* ``footnote``: ``1``, ``[2]``, ``^3``, ``¹``;
+* ``url_text``: a URL or host shown as text (``github.com/x/y``, ``www.example.org``);
+* ``badge``: what badges and images say (``Build Status``, ``PyPI version``, ``License: MIT``);
+* ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …);
+* ``bare_name``: one or two words — a project, product, language or licence name ("pandas",
+  "Python", "BSD licensed", "Django REST"): a name says which site, not which page.
+
+A manifest entry is always compared; this classifier is for link texts only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .normalise import normalise_title, words_of
+
+__all__ = ["not_citation"]
+
+_IDENTIFIER = re.compile(
+    r"^(?:(?:issue|issues|pr|pull request|pull|bug|ticket|commit|gh|cve|rfc|pep|bpo|jira|mr|"
+    r"merge request|fixes|closes|see)[\s#:-]*)?#?[A-Za-z]{0,6}[-#]?\d[\d.-]*$"
+    r"|^[\w.-]+/[\w.-]+#\d+$|^[0-9a-f]{7,40}$|^#\S+$",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"^@[\w.-]+(?:/[\w.-]+)?$")
+_VERSION = re.compile(
+    r"^(?:(?:version|release|rel|ver|tag|v)\s*)?v?\d+(?:\.\d+)+(?:[-.+]?\w+)?$|^v\d+$", re.IGNORECASE
+)
+_FOOTNOTE = re.compile(r"^[\[(^]?\s*\d{1,3}\s*[\])]?$|^[\u00b9\u00b2\u00b3\u2070-\u2079]+$|^\[\w{1,3}\]$")
+_URL_TEXT = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$|^(?:[\w-]+\.)+[a-z]{2,}(?:[/:]\S*)?$", re.IGNORECASE
+)
+
+_BADGE_WORDS = frozenset(
+    """build status ci passing failing coverage codecov coveralls pypi npm version versions downloads
+    license licence docs documentation badge chat gitter discord slack twitter follow stars forks
+    release latest pipeline tests test workflow actions python pyversions wheel conda anaconda
+    maintained maintenance sponsors sponsor backers donate paypal patreon code style black ruff
+    quality grade score status pre-commit mypy checked crates io crate docs.rs rtd readthedocs
+    travis appveyor circleci azure pipelines lgtm sonar binder colab open in made with powered by
+    monthly weekly total contributors commits activity last commit issues prs welcome
+    mit apache bsd gpl lgpl agpl mpl isc unlicense cc0 cc by sa nc gplv2 gplv3 clause""".split()
+)
+
+_GENERIC = frozenset(
+    normalise_title(t)
+    for t in (
+        # English
+        "here", "click here", "link", "this link", "the link", "links", "this", "this article", "this post",
+        "this page", "this blog post", "this issue", "this pr", "this pull request", "this comment",
+        "this thread", "this discussion", "this answer", "this repo", "this repository", "this project",
+        "this document", "this paper", "this guide", "this tutorial", "this video", "this one", "that",
+        "docs", "doc", "documentation", "the docs", "the documentation", "official docs",
+        "official documentation", "read the docs", "api docs", "api reference", "reference", "guide",
+        "user guide", "tutorial", "tutorials", "examples", "example", "demo", "live demo", "changelog",
+        "release notes", "releases", "license", "licence", "contributing", "contributing guide",
+        "code of conduct", "faq", "wiki", "website", "homepage", "home page", "home", "blog", "source",
+        "source code", "code", "repo", "repository", "github", "download", "downloads", "install",
+        "installation", "getting started", "quickstart", "quick start", "read more", "more", "learn more",
+        "more info", "more information", "details", "info", "see here", "see", "here is", "available here",
+        "pdf", "full text", "article", "paper", "post", "blog post", "issue", "issues", "discussion",
+        "discussions", "forum", "chat", "mailing list", "twitter", "slack", "discord", "gitter",
+        "stack overflow", "sponsor", "donate", "report", "the report", "news", "press release",
+        "official website", "webpage", "online", "docs site", "documentation site", "manual",
+        "the manual", "specification", "spec", "the spec", "original", "original article", "via",
+        "archive", "archived", "archived copy", "mirror", "permalink", "next", "previous", "back",
+        "top", "back to top", "contact", "contact us", "about", "about us", "help", "support",
+        # German
+        "hier", "hier klicken", "link", "dieser link", "diesen link", "dieser artikel", "diesem artikel",
+        "diesen artikel", "mehr", "weiterlesen", "weiter", "mehr erfahren", "mehr dazu", "mehr infos",
+        "details", "quelle", "dokumentation", "anleitung", "startseite", "webseite", "website",
+        # French
+        "ici", "cliquez ici", "lien", "ce lien", "cet article", "en savoir plus", "lire la suite",
+        "plus", "suite", "source", "documentation", "site", "site web", "accueil", "voir", "voir ici",
+        # Spanish, Portuguese, Italian
+        "aqui", "aquí", "haz clic aquí", "clic aquí", "enlace", "este enlace", "este articulo",
+        "este artículo", "leer más", "más", "mas", "más información", "fuente", "documentación",
+        "clique aqui", "saiba mais", "leia mais", "este link", "qui", "clicca qui", "questo articolo",
+        "leggi di più", "di più", "fonte", "documentazione", "sito",
+        # Dutch
+        "hier klikken", "deze link", "dit artikel", "lees meer", "meer", "meer informatie", "bron",
+        # Japanese, Chinese, Korean
+        "こちら", "ここ", "こちらから", "リンク", "詳細", "詳しくは", "続きを読む", "もっと見る",
+        "这里", "此处", "链接", "更多", "詳情", "여기", "링크", "자세히",
+    )
+)
+_GENERIC_PATTERN = re.compile(
+    r"^(?:see |read |check |view |visit |open |in |on |from |at |per |via )?"
+    r"(?:this|that|the|our|my|his|her|their|its|these|those|an?)\s+"
+    r"(?:\w+\s+)?(?:article|post|page|link|issue|pr|pull request|comment|thread|discussion|answer|"
+    r"repo|repository|project|document|paper|guide|tutorial|video|site|website|blog|docs|"
+    r"documentation|report|study|survey|talk|slides|book|chapter|section|note|notes|example|here)s?$"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def not_citation(text: str) -> str | None:
+    """Why ``text`` is not a citation of a document (see the module docstring), or None."""
+    raw = " ".join(text.split())
+    if not raw:
+        return "generic"
+    if _MENTION.match(raw):
+        return "mention"
+    if _FOOTNOTE.match(raw):
+        return "footnote"
+    if _VERSION.match(raw):
+        return "version"
+    if _IDENTIFIER.match(raw):
+        return "identifier"
+    if _URL_TEXT.match(raw):
+        return "url_text"
+    norm = normalise_title(raw)
+    if not norm:
+        return "generic"
+    if norm in _GENERIC or _GENERIC_PATTERN.match(norm):
+        return "generic"
+    words = words_of(raw)
+    if words and all(w in _BADGE_WORDS or any(c.isdigit() for c in w) for w in words) and len(words) <= 6:
+        return "badge"
+    if _is_cjk(raw):
+        return "bare_name" if len(words) <= 2 else None
+    if len(words) <= 2:
+        return "bare_name"
+    return None
+
+
+def _is_cjk(text: str) -> bool:
+    return any(0x3040 <= ord(c) < 0xA000 for c in text)

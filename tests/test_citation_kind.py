@@ -1,0 +1,140 @@
+"""Issue 9: link texts that are not citations are not compared; soft 404 by meaning; --titles.
+
+Real material: README link texts and page titles quoted in issue 9 (nvm-sh/nvm, ohmyzsh), and
+not-found page titles as real sites write them (found with the code search: Next.js/Helmet 404
+pages of public repositories — "Seite nicht gefunden | Tellertouren", "Page introuvable · Cinévo",
+"ページが見つかりません | INBYTE", "ページが見つかりません（404）｜GrapeReverse"; the German
+Interior Ministry's "Uups, diese Seite ist leider nicht auffindbar" as heise.de quotes it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from linkcheck.cli import cli
+from linkcheck.models import Verdict
+from tests.test_check import check_one
+from tests.servers import html
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "reason"),
+    [
+        ("#303", "nvm: command not found after installation · Issue #303 · nvm-sh/nvm · GitHub", "identifier"),
+        ("PR 42", "Add zsh completion by someone · Pull Request #42 · ohmyzsh/ohmyzsh · GitHub", "identifier"),
+        ("@ohmyzsh", "X", "mention"),
+        ("CI", "Workflow runs · ohmyzsh/ohmyzsh · GitHub", "badge"),
+        ("PyPI version", "pandas · PyPI", "badge"),
+        ("BSD licensed", "pandas/LICENSE at main · pandas-dev/pandas · GitHub", "bare_name"),
+        ("this article", "How to Write a Git Commit Message", "generic"),
+        ("hier", "Bundeskanzler Scholz reist nach Japan | Bundesregierung", "generic"),
+        ("ici", "Sommet UE-Japon, 12 mai 2022 - Consilium", "generic"),
+        ("こちら", "日EU首脳協議 | 外務省", "generic"),
+        ("v2.0.0", "Release v2.0.0 · simonw/sqlite-utils · GitHub", "version"),
+        ("[3]", "Joint Statement EU-Japan Summit 2022", "footnote"),
+        ("github.com/nvm-sh/nvm", "GitHub - nvm-sh/nvm: Node Version Manager", "url_text"),
+    ],
+)
+def test_link_text_that_is_not_a_citation_is_not_compared(text: str, title: str, reason: str) -> None:
+    result, _ = check_one({"/p": html(title)}, "/p", title=text)
+    assert result.verdict is Verdict.OK
+    assert result.title is not None and result.title.match is None
+    assert result.title.detail == f"not_citation:{reason}"
+
+
+def test_a_title_like_link_text_is_still_compared() -> None:
+    result, _ = check_one({"/p": html("Summer salad recipes")}, "/p", title="EU-Japan Summit 2022 Joint Statement")
+    assert result.verdict is Verdict.TITLE_MISMATCH
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "nvm: command not found after installation · Issue #303 · nvm-sh/nvm · GitHub",
+        "bash: command not found",
+        'Fix "page not found" errors in Django',
+    ],
+)
+def test_not_found_words_inside_a_longer_title_are_not_a_soft_404(title: str) -> None:
+    result, _ = check_one({"/issues/303": html(title)}, "/issues/303")
+    assert result.verdict is Verdict.OK
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Seite nicht gefunden | Tellertouren", "Tellertouren durch die Fränkische Schweiz im Sommer"),
+        ("Uups, diese Seite ist leider nicht auffindbar", "Bundesinnenministerium stellt Verfassungsschutzbericht vor"),
+        ("Page introuvable · Cinévo", "Les films à l'affiche cette semaine à Cinévo"),
+        ("ページが見つかりません | INBYTE", "INBYTEの新しいサービスについて"),
+        ("ページが見つかりません（404）｜GrapeReverse", "GrapeReverseの使い方"),
+        ("Página no encontrada", "El Gobierno aprueba el plan de vivienda"),
+    ],
+)
+def test_not_found_titles_are_soft_404_in_many_languages(title: str, text: str) -> None:
+    result, _ = check_one({"/a/b": html(title)}, "/a/b", title=text)
+    assert result.verdict is Verdict.SOFT_404
+
+
+def test_wiki_page_without_such_an_article_is_soft_404() -> None:
+    body = ("Wikipedia does not have an article with this exact name. Please search for "
+            "EU-Japan Digital Partnership in Wikipedia to check for alternative titles or spellings.")
+    result, _ = check_one({"/wiki/EU-Japan_Digital_Partnership": html("EU-Japan Digital Partnership - Wikipedia",
+                                                                     body=body)},
+                          "/wiki/EU-Japan_Digital_Partnership")
+    assert result.verdict is Verdict.SOFT_404
+
+
+def _document(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    httpserver.expect_request("/summit").respond_with_data(
+        "<html><head><title>Summer salad recipes</title></head><body>x</body></html>", content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"[EU-Japan Summit 2022 Joint Statement]({httpserver.url_for('/summit')})\n", encoding="utf-8")
+    return doc
+
+
+@pytest.mark.parametrize(("mode", "code", "verdict"), [("fail", 1, "title_mismatch"), ("warn", 0, "title_mismatch"),
+                                                       ("off", 0, "ok")])
+def test_titles_option_fails_warns_or_compares_nothing(
+    tmp_path: Path, httpserver: HTTPServer, mode: str, code: int, verdict: str
+) -> None:
+    doc = _document(tmp_path, httpserver)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(doc), "-o", str(out), "--titles", mode, "--no-progress"])
+    assert result.exit_code == code, result.output
+    link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
+    assert link["verdict"] == verdict
+    if mode == "off":
+        assert link["title"]["match"] is None
+
+
+def test_titles_key_in_the_settings_file(tmp_path: Path, httpserver: HTTPServer) -> None:
+    doc = _document(tmp_path, httpserver)
+    settings = tmp_path / "linkcheck.toml"
+    settings.write_text('titles = "warn"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(doc), "-o", str(out), "--config", str(settings), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]["verdict"] == "title_mismatch"
+
+
+def test_not_citation_reason_is_in_every_format(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/issues/303").respond_with_data(
+        "<html><head><title>nvm: command not found after installation · Issue #303 · nvm-sh/nvm · GitHub</title>"
+        "</head><body>x</body></html>", content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"See [#303]({httpserver.url_for('/issues/303')}).\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["check", str(doc), "-o", str(out), "--no-progress"]
+    for fmt in ("json", "markdown", "html", "junit", "csv"):
+        args += ["-f", fmt]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    for name in ("linkcheck.json", "linkcheck.md", "linkcheck.html", "linkcheck.junit.xml", "linkcheck.csv"):
+        shown = (out / name).read_text(encoding="utf-8").replace("\\_", "_")  # Markdown escapes _
+        assert "not_citation:identifier" in shown, name
