@@ -223,7 +223,8 @@ def judge(
         want = target.expected.title if target.expected is not None else None
         title = TitleCheck(want, found, None, None, detail="titles_off") if (want or found) else None
     else:
-        title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url)
+        title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url,
+                              cited_url=target.checked_url)
     if page.is_html and 200 <= status <= 299:
         soft = soft_404_reason(target, fetch, page, probe=probe, probe_page=probe_page)
         if soft is not None:

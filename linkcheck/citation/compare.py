@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
-from .kind import not_citation
+from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
+from .kind import is_login_title, not_citation
 from .language import languages_differ
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
@@ -46,8 +47,21 @@ def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: lis
     return best
 
 
+def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
+    """A short description sharing a word with the page or its URL, or a phrase naming the
+    section the URL's #fragment points at (see ``evidence``)."""
+    size = len(informative_words(want))
+    if size > 2 * DESCRIPTIVE_MAX_WORDS:
+        return False
+    if size <= DESCRIPTIVE_MAX_WORDS or want[:1].islower():
+        return shares_word(want, [t for _, t in page.candidates], final_url, cited_url)
+    fragment = (cited_url or "").partition("#")[2]
+    return bool(fragment) and shares_word(want, [], "/#" + fragment)
+
+
 def compare_title(
-    expected: Expectation | None, page: Page, *, threshold: float, final_url: str | None = None
+    expected: Expectation | None, page: Page, *, threshold: float, final_url: str | None = None,
+    cited_url: str | None = None,
 ) -> TitleCheck | None:
     """Is the page the source it is cited as? See the module docstring for every rule."""
     found_title = page.title or (page.candidates[0][1] if page.candidates else None)
@@ -58,7 +72,7 @@ def compare_title(
         return TitleCheck(expected=None, found=found_title, score=None, match=None)
     if expected is not None and expected.origin == "link_text" and not is_stop_title(want):
         reason = not_citation(want)
-        if reason is not None:
+        if reason is not None and normalise_title(want) != normalise_title(found_title or ""):
             return TitleCheck(want, found_title, None, None, detail=f"not_citation:{reason}")
     publisher_detail = None
     if (
@@ -74,6 +88,8 @@ def compare_title(
         return TitleCheck(want, found_title, None, None, detail="generic_expected")
     sites = site_names(page, final_url, expected.publisher if expected else None)
     specific = [(s, t) for s, t in page.candidates if not is_stop_title(t) and not stop_after_site(t, sites)]
+    if any(is_login_title(t) for _, t in page.candidates[:1]):
+        return TitleCheck(want, found_title, None, None, detail="login_page")
     if not specific:
         signal, text = page.candidates[0]
         score = similarity(want, text)
@@ -95,5 +111,12 @@ def compare_title(
             result, detail = None, "title_unverifiable"
         elif any(names_site(want, sites) for _ in (0,)) and not best.exact:
             result, detail = None, "expected_is_publisher"
+        elif (
+            mode == "fuzzy"
+            and (expected is None or expected.origin == "link_text")
+            and not conflict
+            and _describes_part(want, page, final_url, cited_url)
+        ):
+            result, detail = None, "partial_description"
     return TitleCheck(want, best.text, best.score, result, signal=best.signal, detail=detail)
 

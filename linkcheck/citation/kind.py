@@ -10,8 +10,9 @@ not, and get ``title.match = None`` with the reason as detail ``not_citation:REA
 * ``url_text``: a URL or host shown as text (``github.com/x/y``, ``www.example.org``);
 * ``badge``: what badges and images say (``Build Status``, ``PyPI version``, ``License: MIT``);
 * ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …);
-* ``bare_name``: one or two words — a project, product, language or licence name ("pandas",
-  "Python", "BSD licensed", "Django REST"): a name says which site, not which page.
+* ``bare_name``: one word, or two capitalised ones, or a licence — a project, product, language
+  or licence name ("pandas", "Python", "BSD licensed", "Django REST"): a name says which site,
+  not which page; "Budget overview" is a description and is compared.
 
 A manifest entry is always compared; this classifier is for link texts only.
 """
@@ -23,7 +24,15 @@ import re
 
 from .normalise import normalise_title, words_of
 
-__all__ = ["not_citation"]
+__all__ = ["is_login_title", "not_citation"]
+
+_LOGIN = re.compile(r"^(?:sign in|log in|login|sign up|anmelden|connexion|se connecter|iniciar sesión|accedi)\b",
+                    re.IGNORECASE)
+
+
+def is_login_title(title: str) -> bool:
+    """"Sign in to GitHub · GitHub": a login wall says nothing about the page behind it."""
+    return bool(_LOGIN.match(title.strip()))
 
 _IDENTIFIER = re.compile(
     r"^(?:(?:issue|issues|pr|pull request|pull|bug|ticket|commit|gh|cve|rfc|pep|bpo|jira|mr|"
@@ -47,7 +56,7 @@ _BADGE_WORDS = frozenset(
     maintained maintenance sponsors sponsor backers donate paypal patreon code style black ruff
     quality grade score status pre-commit mypy checked crates io crate docs.rs rtd readthedocs
     travis appveyor circleci azure pipelines lgtm sonar binder colab open in made with powered by
-    monthly weekly total contributors commits activity last commit issues prs welcome
+    monthly weekly total contributors commits activity last commit issues prs welcome supported
     mit apache bsd gpl lgpl agpl mpl isc unlicense cc0 cc by sa nc gplv2 gplv3 clause""".split()
 )
 
@@ -74,6 +83,7 @@ _GENERIC = frozenset(
         "the manual", "specification", "spec", "the spec", "original", "original article", "via",
         "archive", "archived", "archived copy", "mirror", "permalink", "next", "previous", "back",
         "top", "back to top", "contact", "contact us", "about", "about us", "help", "support",
+        "open source helpers", "image", "logo", "screenshot", "picture", "bild", "refer here", "see here", "go here", "look here", "check here", "read here",
         # German
         "hier", "hier klicken", "link", "dieser link", "diesen link", "dieser artikel", "diesem artikel",
         "diesen artikel", "mehr", "weiterlesen", "weiter", "mehr erfahren", "mehr dazu", "mehr infos",
@@ -128,9 +138,35 @@ def not_citation(text: str) -> str | None:
         return "badge"
     if _is_cjk(raw):
         return "bare_name" if len(words) <= 2 else None
-    if len(words) <= 2:
+    if len(words) <= 4 and (words[-1] in _BADGE_HEADS or all(w in _BADGE_WORDS or len(w) == 1 or
+                                                         any(c.isdigit() for c in w) for w in words)):
+        return "badge"  # "nvm version", "conda-forge downloads", "Python 3.x"
+    if BARE_NAMES and len(raw.split()) == 1 and not _is_cjk(raw):
+        return "bare_name"  # "winget-pkgs", "db-to-sqlite"
+    if len(raw.split()) <= 3 and words[-1] in _GENERIC_HEADS:
+        return "generic"  # "pandas documentation", "the Python docs", "project website"
+    if any(w in _LICENCE_WORDS for w in words) and len(words) <= 3:
+        return "bare_name"  # "BSD licensed", "MIT License"
+    if BARE_NAMES and (len(words) == 1 or (len(words) == 2 and _looks_like_names(raw))):
         return "bare_name"
     return None
+
+
+BARE_NAMES = False
+"""Single words and pairs of names are compared (a wrong link often has one: "Trademark Policy");
+a correct one shares its word with the page or URL and is then ``partial_description``."""
+_BADGE_HEADS = frozenset("version downloads status coverage build ci chat license licence".split())
+_GENERIC_HEADS = frozenset(
+    """docs documentation website homepage repo repository wiki site page blog guide tutorial
+    changelog api reference manual handbook webseite dokumentation seite""".split()
+)
+_LICENCE_WORDS = frozenset("license licence licensed licenced lizenz licencia licença".split())
+
+
+def _looks_like_names(text: str) -> bool:
+    """Every word capitalised, upper-case or with inner capitals ("Django REST", "GitHub Actions")."""
+    parts = [p for p in re.split(r"[\s/&+,-]+", text) if p]
+    return bool(parts) and all(p[0].isupper() or p[0].isdigit() or not p.isalpha() for p in parts)
 
 
 def _is_cjk(text: str) -> bool:
