@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from linkcheck.cli import cli
 from linkcheck.models import Verdict
 from tests.test_check import check_one
-from tests.servers import html
+from tests.servers import html, respond
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,29 @@ def test_not_citation_reason_is_in_every_format(tmp_path: Path, httpserver: HTTP
     for name in ("linkcheck.json", "linkcheck.md", "linkcheck.html", "linkcheck.junit.xml", "linkcheck.csv"):
         shown = (out / name).read_text(encoding="utf-8").replace("\\_", "_")  # Markdown escapes _
         assert "not_citation:identifier" in shown, name
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "lang"),
+    [
+        # Both sides real (trafilatura's evaluation pages): a text paired with another page of its language.
+        ("Lange Haare: Dank dieser Lebensmittel wachsen sie viel schneller",
+         "So viel Regen gab es lange nicht : 31.10.2023, 10.19 Uhr", "de"),
+        ("La fin des trottinettes en libre-service à Montréal",
+         "Libre cours : Raoult, les nazis et moi - Avocat | Dalloz Actualité", "fr"),
+        ("トレンドマイクロ、公衆無線LANを安全に使うためのアプリ「フリーWi-Fiプロテクション」",
+         "NEWS WEB EASY|子どもへの体罰を禁止する法律ができる", "ja"),
+    ],
+)
+def test_wrong_page_in_the_same_language_is_a_title_mismatch(text: str, title: str, lang: str) -> None:
+    body = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head>"
+            "<body><p>Inhalt, contenu, 内容.</p></body></html>").encode()
+    result, _ = check_one({"/a": respond(200, body)}, "/a", title=text)
+    assert result.verdict is Verdict.TITLE_MISMATCH, result.title
+
+
+def test_german_ascii_link_text_is_compared_with_a_german_page() -> None:
+    body = ("<!doctype html><html lang='de'><head><meta charset='utf-8'>"
+            "<title>So viel Regen gab es lange nicht : 31.10.2023, 10.19 Uhr</title></head><body>x</body></html>").encode()
+    result, _ = check_one({"/a": respond(200, body)}, "/a", title="Leasing oder Finanzierung: Rechner und Vergleich")
+    assert result.verdict is Verdict.TITLE_MISMATCH, result.title

@@ -50,7 +50,7 @@ def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: lis
 def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
     """A short description sharing a word with the page or its URL, or a phrase naming the
     section the URL's #fragment points at (see ``evidence``)."""
-    size = len(informative_words(want))
+    size = len(informative_words(want)) if want.isascii() else min(len(informative_words(want)), len(want.split()))
     if size > 2 * DESCRIPTIVE_MAX_WORDS:
         return False
     if size <= DESCRIPTIVE_MAX_WORDS or want[:1].islower():

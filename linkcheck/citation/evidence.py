@@ -34,7 +34,10 @@ def url_words(url: str | None) -> list[str]:
         parts = urlsplit(url)
     except ValueError:
         return []
-    text = unquote(f"{parts.path} {parts.fragment}").lower()
+    # A document slug ("joint-statement-eu-japan-summit-2022") is the citing author's claim, not
+    # the page's: only short path segments ("cli.html", "editors/setup") and the fragment count.
+    path = " ".join(seg for seg in unquote(parts.path).split("/") if len(re.split(r"[-_]", seg)) < 3)
+    text = f"{path} {unquote(parts.fragment)}".lower()
     return [w for w in _SPLIT.split(text) if len(w) >= 3 and w not in _URL_NOISE and not w.isdigit()]
 
 

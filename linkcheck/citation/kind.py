@@ -143,7 +143,7 @@ def not_citation(text: str) -> str | None:
         return "badge"  # "nvm version", "conda-forge downloads", "Python 3.x"
     if BARE_NAMES and len(raw.split()) == 1 and not _is_cjk(raw):
         return "bare_name"  # "winget-pkgs", "db-to-sqlite"
-    if len(raw.split()) <= 3 and words[-1] in _GENERIC_HEADS:
+    if GENERIC_HEADS and len(raw.split()) <= 3 and words[-1] in _GENERIC_HEADS:
         return "generic"  # "pandas documentation", "the Python docs", "project website"
     if any(w in _LICENCE_WORDS for w in words) and len(words) <= 3:
         return "bare_name"  # "BSD licensed", "MIT License"
@@ -153,6 +153,7 @@ def not_citation(text: str) -> str | None:
 
 
 BARE_NAMES = False
+GENERIC_HEADS = False
 """Single words and pairs of names are compared (a wrong link often has one: "Trademark Policy");
 a correct one shares its word with the page or URL and is then ``partial_description``."""
 _BADGE_HEADS = frozenset("version downloads status coverage build ci chat license licence".split())

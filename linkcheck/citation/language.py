@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..models import Page
 from ..page.text import MAX_TITLE
 from .lexicon import LANG_WORDS
@@ -57,7 +59,27 @@ def languages_differ(expected: str, found: str, page: Page) -> bool:
         return True
     if script_e != "latin":
         return False
-    lang_e = guess_language(expected) or ("en" if expected.isascii() else None)
+    # Plain ASCII without function words is English unless its letters or word endings say
+    # otherwise: "Leasing Finanzierung Rechner" is German, and guessing English would compare
+    # nothing on German pages.
+    lang_e = guess_language(expected) or _letters_language(expected) or ("en" if expected.isascii() else None)
     lang_f = guess_language(found) or page.language
     return bool(lang_e and lang_f and lang_e != lang_f)
 
+
+
+_LETTERS: tuple[tuple[str, str], ...] = (("äöüß", "de"), ("ñ¿¡", "es"), ("ãõ", "pt"), ("èêëçœ", "fr"), ("ĳ", "nl"))
+
+
+_GERMAN_WORD = re.compile(r"(?:ung|ungen|keit|heit|schaft|lich|isch|chen)$|sch|tz|pf")
+
+
+def _letters_language(text: str) -> str | None:
+    """A language some letters or word endings only it uses betray ("ß", "ñ", "ã", "-ung",
+    "-keit", "sch"); None when none does or several do."""
+    lowered = text.lower()
+    found = {lang for letters, lang in _LETTERS if any(c in lowered for c in letters)}
+    words = [w for w in re.split(r"[^a-z]+", lowered) if len(w) >= 5]
+    if words and sum(bool(_GERMAN_WORD.search(w)) for w in words) * 2 >= len(words):
+        found.add("de")
+    return found.pop() if len(found) == 1 else None

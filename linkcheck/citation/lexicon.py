@@ -14,11 +14,21 @@ STOPWORDS = wordset(
     "di e"
 )
 LANG_WORDS = {
-    "en": wordset("the of and for with on in to from by is are its a an this at"),
-    "de": wordset("der die das den dem des und fur mit von zum zur zu im ist ein eine uber bei auf"),
-    "fr": wordset("le la les des du et pour sur avec au aux un une dans est entre"),
-    "es": wordset("el los las del y por para con una en es sobre entre"),
-    "it": wordset("il lo gli della delle degli e per con una sul nel tra"),
+    "en": wordset("the of and for with on in to from by is are its a an this at how what why who when "
+                  "was were has have will can not your you we our new after over into about than more"),
+    "de": wordset("der die das den dem des und fur mit von zum zur zu im ist ein eine uber bei auf "
+                  "sich nicht auch nach wie wird werden sind sie er es wir ihr dieser diese dieses aus "
+                  "oder aber noch nur vom beim gegen durch ohne mehr neue neuer neues jetzt was wer"),
+    "fr": wordset("le la les des du et pour sur avec au aux un une dans est entre par pas plus qui "
+                  "que ne se ce cette ces sont son sa ses leur nous vous apres sans chez comment"),
+    "es": wordset("el los las del y por para con una en es sobre entre como mas pero sus tras "
+                  "desde hasta segun que se al lo esta este"),
+    "it": wordset("il lo gli della delle degli e per con una sul nel tra dei dal alla alle che "
+                  "non sono come anche piu questo questa"),
+    "nl": wordset("het een van en voor met op is zijn niet ook bij naar uit dat die deze wordt "
+                  "worden over om aan hoe wat nieuwe nieuw"),
+    "pt": wordset("o os as do da dos das e para com uma um em no na nos nas por sobre como mais "
+                  "nao sao seu sua pelo pela ao entre"),
 }
 
 
