@@ -5,7 +5,9 @@ judges them: ``compare_title(expected, page, threshold=...) -> TitleCheck`` says
 is the cited source. Modules: ``normalise`` (comparison form, words, stems), ``lexicon`` (word
 lists), ``stop`` (titles that name nothing), ``tokens`` (weighted words, numbers, acronyms),
 ``score`` (``similarity``), ``sites`` (site names in titles, publishers), ``language`` (scripts
-and languages), ``compare`` (the verdict rules below).
+and languages), ``kind`` (is a link text a citation at all), ``facts`` (dates, ordinals and
+identifiers in any format; contradictions), ``evidence`` (short descriptions that share a word
+with the page or URL), ``compare`` (the verdict rules below).
 
 Scoring (``similarity``). Both titles are normalised (NFKC, casefold, dashes and quotes folded,
 accents stripped from Latin/Greek/Cyrillic letters, punctuation removed, whitespace collapsed) and

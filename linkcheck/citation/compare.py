@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
+from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
 from .kind import is_login_title, not_citation
-from .language import languages_differ
+from .language import language_difference
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
 from .sites import names_site, publisher_agrees, site_names, site_words, stop_after_site, variants
@@ -105,10 +106,14 @@ def compare_title(
         is_match = best.score >= threshold
     detail = publisher_detail
     result: bool | None = is_match
+    contradiction = None if best.exact else disagreement(Tokens.of(want).words, Tokens.of(best.text).words)
+    if contradiction is not None:  # another date, ordinal, identifier or year: whatever the overlap
+        return TitleCheck(want, best.text, best.score, False, signal=best.signal, detail=contradiction)
     if not is_match:
         conflict = conflicts(Tokens.of(want), Tokens.of(best.text, is_found=True))
-        if languages_differ(want, best.text, page) and not conflict:
-            result, detail = None, "title_unverifiable"
+        languages = language_difference(want, best.text, page)
+        if languages is not None and not conflict:
+            result, detail = None, f"title_unverifiable: languages differ: {languages}"
         elif any(names_site(want, sites) for _ in (0,)) and not best.exact:
             result, detail = None, "expected_is_publisher"
         elif (

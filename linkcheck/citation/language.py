@@ -9,7 +9,7 @@ from ..page.text import MAX_TITLE
 from .lexicon import LANG_WORDS
 from .normalise import normalise_title
 
-__all__ = ["guess_language", "languages_differ", "script_of"]
+__all__ = ["guess_language", "language_difference", "languages_differ", "script_of"]
 
 def script_of(text: str) -> str | None:
     """The writing system most letters of ``text`` use ('latin', 'cjk', 'hangul', 'cyrillic' …)."""
@@ -54,18 +54,22 @@ def guess_language(text: str) -> str | None:
 
 
 def languages_differ(expected: str, found: str, page: Page) -> bool:
+    return language_difference(expected, found, page) is not None
+
+
+def language_difference(expected: str, found: str, page: Page) -> str | None:
+    """"en/fr" (languages) or "latin/cjk" (scripts) when the two titles are in different ones."""
     script_e, script_f = script_of(expected), script_of(found)
     if script_e and script_f and script_e != script_f:
-        return True
+        return f"{script_e}/{script_f}"
     if script_e != "latin":
-        return False
+        return None
     # Plain ASCII without function words is English unless its letters or word endings say
     # otherwise: "Leasing Finanzierung Rechner" is German, and guessing English would compare
     # nothing on German pages.
     lang_e = guess_language(expected) or _letters_language(expected) or ("en" if expected.isascii() else None)
     lang_f = guess_language(found) or page.language
-    return bool(lang_e and lang_f and lang_e != lang_f)
-
+    return f"{lang_e}/{lang_f}" if lang_e and lang_f and lang_e != lang_f else None
 
 
 _LETTERS: tuple[tuple[str, str], ...] = (("äöüß", "de"), ("ñ¿¡", "es"), ("ãõ", "pt"), ("èêëçœ", "fr"), ("ĳ", "nl"))

@@ -14,7 +14,7 @@ STOPWORDS = wordset(
     "di e"
 )
 LANG_WORDS = {
-    "en": wordset("the of and for with on in to from by is are its a an this at how what why who when "
+    "en": wordset("the of and for with on in to from by is are its an this at how what why who when "
                   "was were has have will can not your you we our new after over into about than more"),
     "de": wordset("der die das den dem des und fur mit von zum zur zu im ist ein eine uber bei auf "
                   "sich nicht auch nach wie wird werden sind sie er es wir ihr dieser diese dieses aus "

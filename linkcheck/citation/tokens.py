@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .facts import canonical
 from .lexicon import COUNTRIES, DATE_WORDS, GENRE_WEIGHT, GENRE_WORDS, STOPWORDS
 from .normalise import has_digit, stem, words_of
 
@@ -43,7 +44,7 @@ class Tokens:
 
 @functools.lru_cache(maxsize=4096)
 def _tokens_of(text: str, is_found: bool) -> Tokens:
-    words = tuple(words_of(text))
+    words = tuple(words_of(canonical(text)))
     weights = tuple(_weight(w, is_found) for w in words)
     if words and not any(weights):
         weights = tuple(1.0 for _ in words)
@@ -56,7 +57,8 @@ def _weight(word: str, is_found: bool) -> float:
         return 0.0
     if word in GENRE_WORDS:
         return GENRE_WEIGHT
-    if is_found and (word in DATE_WORDS or (word.isdigit() and (len(word) <= 2 or len(word) == 4))):
+    if is_found and (word in DATE_WORDS or (word.isdigit() and (len(word) <= 2 or len(word) == 4))
+                     or (len(word) == 9 and word[0] == "d" and word[1:].isdigit())):
         return 0.2  # "(May 12, 2022)" dates a page; it does not say what the page is
     return 1.0
 
