@@ -65,3 +65,19 @@ def test_another_language_version_is_unverifiable_with_the_languages_named() -> 
                           titled("Bundeskanzler Scholz besucht Japan | Bundesregierung", "de"), threshold=THRESHOLD)
     assert check is not None and check.match is None
     assert check.detail == "title_unverifiable: languages differ: en/de"
+
+
+def test_one_swapped_place_is_a_mismatch_and_a_paraphrase_is_not() -> None:
+    """The issue's two examples: a near miss by one city, and a headline reworded by another outlet."""
+    near = compare_title(Expectation(title="Prime Minister Kishida meets EU leaders in Brussels"),
+                         titled("Prime Minister Kishida meets EU leaders in Tokyo"), threshold=THRESHOLD)
+    assert near is not None and near.match is False and near.detail == "names disagree: brussels vs tokyo"
+    paraphrase = compare_title(Expectation(title="NATO and EU sign joint declaration on cooperation"),
+                               titled("NATO, EU ink joint declaration on cooperation"), threshold=THRESHOLD)
+    assert paraphrase is not None and paraphrase.match is True
+
+
+def test_another_country_in_the_same_slot_is_a_mismatch() -> None:
+    check = compare_title(Expectation(title="EU-Japan Summit: joint statement of the leaders"),
+                          titled("EU-Korea Summit: joint statement of the leaders"), threshold=THRESHOLD)
+    assert check is not None and check.match is False and check.detail is not None

@@ -6,7 +6,7 @@ is the cited source. Modules: ``normalise`` (comparison form, words, stems), ``l
 lists), ``stop`` (titles that name nothing), ``tokens`` (weighted words, numbers, acronyms),
 ``score`` (``similarity``), ``sites`` (site names in titles, publishers), ``language`` (scripts
 and languages), ``kind`` (is a link text a citation at all), ``facts`` (dates, ordinals and
-identifiers in any format; contradictions), ``evidence`` (short descriptions that share a word
+identifiers in any format; contradictions), ``entities`` (one swapped name), ``evidence`` (short descriptions that share a word
 with the page or URL), ``compare`` (the verdict rules below).
 
 Scoring (``similarity``). Both titles are normalised (NFKC, casefold, dashes and quotes folded,

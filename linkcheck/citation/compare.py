@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
+from .entities import name_disagreement
 from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
 from .kind import is_login_title, not_citation
@@ -107,7 +108,9 @@ def compare_title(
     detail = publisher_detail
     result: bool | None = is_match
     contradiction = None if best.exact else disagreement(Tokens.of(want).words, Tokens.of(best.text).words)
-    if contradiction is not None:  # another date, ordinal, identifier or year: whatever the overlap
+    if contradiction is None and not best.exact and mode == "fuzzy":
+        contradiction = name_disagreement(want, best.text, site_words(sites))
+    if contradiction is not None:  # another date, ordinal, identifier, year or name: whatever the overlap
         return TitleCheck(want, best.text, best.score, False, signal=best.signal, detail=contradiction)
     if not is_match:
         conflict = conflicts(Tokens.of(want), Tokens.of(best.text, is_found=True))

@@ -10,7 +10,7 @@ from .lexicon import GENRE_WEIGHT
 from .normalise import has_digit
 from .tokens import Tokens, acronyms
 
-__all__ = ["conflicts", "score_tokens", "similarity"]
+__all__ = ["conflicts", "matched_indexes", "score_tokens", "similarity"]
 
 _PENALTY_CONFLICT = 0.6
 
@@ -44,6 +44,11 @@ def _matched(a: Tokens, b: Tokens) -> tuple[set[int], set[int]]:
                 hits.add(i)
                 other_hits.update(runs[0])
     return hit_a, hit_b
+
+
+def matched_indexes(a: Tokens, b: Tokens) -> tuple[set[int], set[int]]:
+    """Indexes of ``a`` and of ``b`` that have a counterpart on the other side."""
+    return _matched(a, b)
 
 
 def _coverage(

@@ -1,0 +1,69 @@
+"""One-entity near misses: the same words except the city, the person or the country.
+
+"Prime Minister meets EU leaders in Brussels" for a page "Prime Minister meets EU leaders in
+Tokyo" shares nearly every word, yet it is another event. ``name_disagreement`` says so when
+the words left unmatched on *both* sides are all names (capitalised inside a sentence-case title,
+or countries), and everything else matches. A paraphrase leaves ordinary words unmatched ("sign"
+/ "ink") and is not one. Title Case and German titles (where every noun is capitalised) only
+count countries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .language import _letters_language, guess_language
+from .lexicon import COUNTRIES, GENRE_WORDS
+from .normalise import normalise_title
+from .score import matched_indexes
+from .tokens import Tokens
+
+__all__ = ["name_disagreement"]
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _names(text: str) -> frozenset[str] | None:
+    """Normalised words written capitalised after the first word of a segment; None when
+    capitals say nothing (Title Case, German)."""
+    if guess_language(text) == "de" or _letters_language(text) == "de":
+        return None
+    found: set[str] = set()
+    lower = 0
+    for segment in re.split(r"[:|·–—]|\s-\s", text):
+        words = _WORD.findall(segment)
+        for i, word in enumerate(words):
+            if word[0].isupper():
+                if i > 0:
+                    found.update(normalise_title(word).split())
+            elif len(word) >= 4:
+                lower += 1
+    return frozenset(found) if lower else None  # Title Case: every long word capitalised
+
+
+def name_disagreement(expected: str, found: str, site_words: frozenset[str] = frozenset()) -> str | None:
+    """"names disagree: brussels vs tokyo", or None."""
+    want, got = Tokens.of(expected), Tokens.of(found, is_found=True)
+    hit_e, hit_f = matched_indexes(want, got)
+
+    def left(tokens: Tokens, hits: set[int]) -> list[str]:
+        return [w for i, w in enumerate(tokens.words)
+                if i in tokens.informative and i not in hits and w not in site_words and w not in GENRE_WORDS
+                and not any(c.isdigit() for c in w)]
+
+    miss_e, miss_f = left(want, hit_e), left(got, hit_f)
+    informative_e = [i for i in want.informative if not any(c.isdigit() for c in want.words[i])]
+    if not miss_e or not miss_f or len(miss_e) > 2 or len(miss_f) > 2 or len(informative_e) < 3:
+        return None
+    if len(informative_e) - len(miss_e) < 2 * len(miss_e):
+        return None  # too little in common for one swapped name to be the difference
+    countries_e = {COUNTRIES[w] for w in miss_e if w in COUNTRIES}
+    countries_f = {COUNTRIES[w] for w in miss_f if w in COUNTRIES}
+    if countries_e and countries_f and not countries_e & countries_f:
+        return f"names disagree: {' '.join(miss_e)} vs {' '.join(miss_f)}"
+    names_e, names_f = _names(expected), _names(found)
+    if names_e is None or names_f is None:
+        return None
+    if all(w in names_e for w in miss_e) and all(w in names_f for w in miss_f):
+        return f"names disagree: {' '.join(miss_e)} vs {' '.join(miss_f)}"
+    return None
