@@ -105,3 +105,52 @@ def test_links_in_lists_and_multiline_paragraphs() -> None:
 
 def test_repeated_url_on_one_line_gets_two_columns() -> None:
     assert [(link.occurrence.column) for link in md("https://a.example/ and https://a.example/")] == [1, 24]
+
+
+# Bare URLs in CJK prose (issue 10, item 2). Lines taken from public documents:
+# EbookFoundation/free-programming-books, docs/CONTRIBUTING-zh.md, and the Japanese summary of
+# rust-lang/rfc-leadership-council's RFC 3392. Neither line is a CommonMark link (the
+# destination is closed by a full-width parenthesis, or the text is not in brackets), so the URL
+# is found in prose and must end where the Chinese/Japanese text begins.
+FREE_BOOKS_ZH = (
+    "2. 您不需要熟悉 Git：如果您发现一些有趣的东西*尚未包含在此存储库中*，"
+    "请打开一个[问题](https://github.com/EbookFoundation/free-programming-books/issues）开始讨论相关主题。\n"
+)
+COUNCIL_JA = (
+    "カウンシルの代表者は[利益相反]がある決定に参加したり影響を与えること"
+    "(https://github.com/rust-lang/rfc-leadership-council/blob/main/text/3392-leadership-council.md"
+    "#conflicts-of-interest)をしてはなりません。カウンシルはトップレベルチームの範囲の拡大を承認しなければならず、\n"
+)
+
+
+def test_bare_url_ends_at_full_width_parenthesis_and_chinese_text() -> None:
+    links = md(FREE_BOOKS_ZH)
+    column = FREE_BOOKS_ZH.index("https://") + 1
+    assert table(links) == [
+        ("https://github.com/EbookFoundation/free-programming-books/issues", 1, column, "问题")
+    ]
+
+
+def test_bare_url_ends_at_japanese_text_after_ascii_parenthesis() -> None:
+    links = md(COUNCIL_JA)
+    column = COUNCIL_JA.index("https://") + 1
+    assert [(link.url, link.occurrence.line, link.occurrence.column) for link in links] == [
+        (
+            "https://github.com/rust-lang/rfc-leadership-council/blob/main/text/"
+            "3392-leadership-council.md#conflicts-of-interest",
+            1,
+            column,
+        )
+    ]
+
+
+def test_ideographic_punctuation_ends_a_bare_url_and_balanced_parentheses_stay() -> None:
+    text = (
+        "参考：https://en.wikipedia.org/wiki/Fragment_(computing)。"
+        "「https://www.rfc-editor.org/rfc/rfc3986」、https://example.org/a、次\n"
+    )
+    assert [link.url for link in md(text)] == [
+        "https://en.wikipedia.org/wiki/Fragment_(computing)",
+        "https://www.rfc-editor.org/rfc/rfc3986",
+        "https://example.org/a",
+    ]

@@ -110,3 +110,11 @@ def test_truncated_pdf_never_raises_anything_but_an_input_error() -> None:
         assert "\n" not in str(error)
     else:
         assert all(link.url.startswith("https://") for link in links)
+
+
+def test_annotation_uri_with_trailing_nul_is_reported_without_it() -> None:
+    # Producers of real PDFs (seen in W3C and academic papers) end /URI strings with a NUL byte;
+    # no URL in a report may hold a control character.
+    annotation = ((70, 715, 300, 732), "https://www.w3.org/TR/WCAG21/\x00")
+    data = make_pdf([([(72, 720, "Web Content Accessibility Guidelines")], [annotation])])
+    assert [link.url for link in pdf_links(data)] == ["https://www.w3.org/TR/WCAG21/"]

@@ -5,10 +5,25 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-__all__ = ["collapse_whitespace", "resolve_href"]
+__all__ = ["clean_url", "collapse_whitespace", "resolve_href"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _SPACE_IN_URL = re.compile(r"[\t\n\r]")
+_EDGE_CONTROLS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f" + "".join(
+    chr(c) for c in range(0x10, 0x21)
+)
+_INNER_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_url(value: str) -> str:
+    """A URL as a browser would read it: no control character survives into a report.
+
+    As the WHATWG URL parser does, leading and trailing C0 controls and spaces are dropped (PDF
+    annotations often end in a NUL), tabs and newlines inside are removed, and any other control
+    character left inside is percent-encoded.
+    """
+    value = _SPACE_IN_URL.sub("", value.strip(_EDGE_CONTROLS))
+    return _INNER_CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", value)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -21,7 +36,7 @@ def resolve_href(href: str, base: str | None) -> str | None:
     Browsers strip surrounding whitespace and drop tabs and newlines inside a URL; so does this.
     Without a base, only absolute URLs (and ``//host`` ones, taken as https) are links.
     """
-    value = _SPACE_IN_URL.sub("", href.strip())
+    value = clean_url(href)
     if not value:
         return None
     if _SCHEME.match(value):

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from ..errors import InputError
 from ..models import Document, Link, Occurrence
+from .hrefs import clean_url
 from .text import find_urls
 
 __all__ = ["extract_pdf"]
@@ -63,7 +64,7 @@ def _annotations(page: Any) -> list[_Annotation]:
         action = action.get_object() if action is not None else None
         if not action or action.get("/S") != "/URI" or action.get("/URI") is None:
             continue
-        uri = _as_text(action.get_object()["/URI"]).strip()
+        uri = clean_url(_as_text(action.get_object()["/URI"]))
         try:
             x1, y1, x2, y2 = (float(v) for v in annotation.get("/Rect") or (0, 0, 0, 0))
         except (TypeError, ValueError):

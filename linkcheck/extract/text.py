@@ -66,6 +66,18 @@ _SCHEMES: dict[str, str] = {
 """Schemes recognised in prose; only http(s) are checked, the others become excluded targets."""
 
 
+_PROSE_STOPS = (
+    "\x00-\x1f\x7f"  # control characters: never part of a URL in a report
+    "\u3000-\u30ff"  # CJK symbols and punctuation (。、「」), hiragana, katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+    "\uac00-\ud7af"  # Hangul syllables
+    "\uff00-\uffef"  # full-width and half-width forms (）（，：)
+)
+"""Characters that end a bare URL: CJK prose is written without spaces, so the URL stops at the
+first ideograph or full-width mark (a link checker reports what the author linked, and an IRI
+with CJK in its path is written as a ``[text](url)`` link or percent-encoded in practice)."""
+
+
 def _compile_url_pattern() -> re.Pattern[str]:
     """Build the one URL regex so that it starts with the literal ``:`` of the scheme.
 
@@ -82,7 +94,7 @@ def _compile_url_pattern() -> re.Pattern[str]:
         ":(?:" + "|".join(alternatives) + ")"
         r"(?:[^\s/?#@\[\]<>\"`]*@)?"  # userinfo
         r"(?:\[[0-9A-Fa-f:.]*(?:%[^\]\s]*)?\])?"  # IPv6 literal host
-        r"[^\s<>\"`\[\]{}|\\^\u201c\u201d\u2018\u2019\u00ab\u00bb]*"
+        r"[^\s<>\"`\[\]{}|\\^\u201c\u201d\u2018\u2019\u00ab\u00bb" + _PROSE_STOPS + "]*"
     )
 
 
