@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.citation_eval import figures, table
 
 TARGETS = {"precision": 0.95, "recall": 0.85, "false_alarms": 0.02, "wrong_recall": 0.90}
-FLOORS = {"precision": 0.78, "recall": 0.83, "false_alarms": 0.078, "wrong_recall": 0.86}
+FLOORS = {"precision": 0.80, "recall": 0.83, "false_alarms": 0.078, "wrong_recall": 0.86}
 """Held-half figures reached (README "Titles" table); raise them as the judgement improves."""
 
 

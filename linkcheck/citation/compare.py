@@ -49,6 +49,19 @@ def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: lis
     return best
 
 
+RARE_SHARED = 3
+"""Shared long words that make a low score "the same story reworded" (tune half: P 0.84 → 0.90 at
+recall 0.82 with 3 words of 6+ letters; 2 words cost recall)."""
+RARE_LEN = 6
+
+
+def _shared_rare_words(want: str, found: str) -> set[str]:
+    """Long words both titles have ("oneworld", "paxlovid"): a reworded headline of the same story
+    keeps its names and rare words, an unrelated page seldom shares two."""
+    mine = {w for w in Tokens.of(want).stems if len(w) >= RARE_LEN and not any(c.isdigit() for c in w)}
+    return mine & set(Tokens.of(found, is_found=True).stems)
+
+
 def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
     """A short description sharing a word with the page or its URL, or a phrase naming the
     section the URL's #fragment points at (see ``evidence``)."""
@@ -119,6 +132,8 @@ def compare_title(
             result, detail = None, f"title_unverifiable: languages differ: {languages}"
         elif any(names_site(want, sites) for _ in (0,)) and not best.exact:
             result, detail = None, "expected_is_publisher"
+        elif mode == "fuzzy" and not conflict and len(shared := _shared_rare_words(want, best.text)) >= RARE_SHARED:
+            result, detail = None, "title_unverifiable: shares " + ", ".join(sorted(shared)[:3])
         elif (
             mode == "fuzzy"
             and (expected is None or expected.origin == "link_text")
