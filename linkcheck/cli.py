@@ -211,6 +211,7 @@ def _build_config(**opts: Any) -> Config:
         ca_bundle=opts.get("ca_bundle"),
         title_threshold=opts.get("title_threshold", DEFAULT_TITLE_THRESHOLD),
         titles=opts.get("titles") or "fail",
+        as_of=_as_of_day(opts.get("as_of")),
         user_agent=opts["user_agent"],
         headers=_headers_for_all_hosts(opts.get("headers", ())),
         host_headers=tuple(parse_host_header(h) for h in (*_settings_host_headers(), *opts.get("host_headers", ()))),
@@ -219,6 +220,14 @@ def _build_config(**opts: Any) -> Config:
         exclude_loopback=opts.get("exclude_loopback", False) or opts.get("exclude_all_private", False),
         exclude_link_local=opts.get("exclude_link_local", False) or opts.get("exclude_all_private", False),
     )
+
+
+def _as_of_day(value: str | None) -> str | None:
+    if not value:
+        return None
+    from .archive import parse_as_of
+
+    return parse_as_of(value).date().isoformat()
 
 
 def _headers_for_all_hosts(values: Sequence[str]) -> tuple[tuple[str, str], ...]:

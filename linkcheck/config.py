@@ -70,6 +70,8 @@ class Config:
     """(host, port) → address to connect to, keeping Host and SNI."""
     ca_bundle: Path | None = None
     title_threshold: float = DEFAULT_TITLE_THRESHOLD
+    as_of: str | None = None
+    """``--as-of``: the citing document's date (``YYYY-MM-DD``); a page published later is not it."""
     titles: str = "fail"
     """``--titles``: title findings fail the run (``fail``), are only reported (``warn``), or are
     not made (``off``: nothing is compared)."""

@@ -224,7 +224,7 @@ def judge(
         title = TitleCheck(want, found, None, None, detail="titles_off") if (want or found) else None
     else:
         title = compare_title(target.expected, page, threshold=config.title_threshold, final_url=fetch.final_url,
-                              cited_url=target.checked_url)
+                              cited_url=target.checked_url, as_of=config.as_of)
     if page.is_html and 200 <= status <= 299:
         soft = soft_404_reason(target, fetch, page, probe=probe, probe_page=probe_page)
         if soft is not None:

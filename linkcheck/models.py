@@ -207,6 +207,9 @@ class Page:
     charset: str | None = None
     """Charset used to decode the body."""
     charset_note: str | None = None
+    published: str | None = None
+    """Publication date (``YYYY-MM-DD``) from ``article:published_time``, ``citation_publication_date``,
+    ``citation_date``, ``datePublished`` or ``dc.date`` metadata."""
     """Set when the declared charset was overruled, e.g. ``charset_corrected:iso-8859-1->utf-8``."""
 
 

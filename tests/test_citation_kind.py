@@ -164,3 +164,26 @@ def test_german_ascii_link_text_is_compared_with_a_german_page() -> None:
             "<title>So viel Regen gab es lange nicht : 31.10.2023, 10.19 Uhr</title></head><body>x</body></html>").encode()
     result, _ = check_one({"/a": respond(200, body)}, "/a", title="Leasing oder Finanzierung: Rechner und Vergleich")
     assert result.verdict is Verdict.TITLE_MISMATCH, result.title
+
+
+def _dated_page(httpserver: HTTPServer, title: str, published: str) -> str:
+    httpserver.expect_request("/statement").respond_with_data(
+        f"<html lang='fr'><head><title>{title}</title><meta property='article:published_time' "
+        f"content='{published}T10:00:00+02:00'></head><body>x</body></html>", content_type="text/html")
+    return httpserver.url_for("/statement")
+
+
+@pytest.mark.parametrize(("as_of", "verdict"), [("2022-06-01", "title_mismatch"), ("2024-01-01", "ok")])
+def test_a_page_published_after_the_citing_document_is_not_the_cited_one(
+    tmp_path: Path, httpserver: HTTPServer, as_of: str, verdict: str
+) -> None:
+    # English link text, French page: unverifiable by words; its publication date settles it.
+    url = _dated_page(httpserver, "Sommet UE-Japon : déclaration commune des dirigeants", "2023-07-13")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"[EU-Japan Summit: joint statement of the leaders]({url})\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(doc), "-o", str(out), "--as-of", as_of, "--no-progress"])
+    link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
+    assert link["verdict"] == verdict, (result.output, link["title"])
+    if verdict == "title_mismatch":
+        assert link["title"]["detail"] == f"published after the citing document: 2023-07-13 > {as_of}"

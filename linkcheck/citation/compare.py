@@ -76,7 +76,7 @@ def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str
 
 def compare_title(
     expected: Expectation | None, page: Page, *, threshold: float, final_url: str | None = None,
-    cited_url: str | None = None,
+    cited_url: str | None = None, as_of: str | None = None,
 ) -> TitleCheck | None:
     """Is the page the source it is cited as? See the module docstring for every rule."""
     found_title = page.title or (page.candidates[0][1] if page.candidates else None)
@@ -141,5 +141,9 @@ def compare_title(
             and _describes_part(want, page, final_url, cited_url)
         ):
             result, detail = None, "partial_description"
+    if result is not True and as_of and page.published and page.published > as_of:
+        # Not shown to match, and published after the citing document was written: not the cited one.
+        return TitleCheck(want, best.text, best.score, False, signal=best.signal,
+                          detail=f"published after the citing document: {page.published} > {as_of}")
     return TitleCheck(want, best.text, best.score, result, signal=best.signal, detail=detail)
 

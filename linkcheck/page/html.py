@@ -253,7 +253,8 @@ def parse_html(fetch: Fetch) -> Page:
             candidates.append((signal, value))
     publishers = {**metas, "json-ld": ld_publisher or ""}
     publisher = next((clean(publishers[k], 200) for k in _META_PUBLISHERS if publishers.get(k)), None)
-    language = parser.language or primary_language(fetch.header("content-language"))
+    language = (parser.language or primary_language(metas.get("og:locale"))
+                or primary_language(fetch.header("content-language")))
     return Page(
         is_html=True,
         title=title,
@@ -265,5 +266,20 @@ def parse_html(fetch: Fetch) -> Page:
         language=language,
         charset=charset,
         charset_note=charset_note,
+        published=_published(metas),
     )
+
+
+_META_DATES = ("article:published_time", "citation_publication_date", "citation_date", "datepublished",
+               "dc.date", "dcterms.date", "dc.date.issued")
+_ISO_DAY = re.compile(r"((?:19|20)\d\d)[-/](\d\d)[-/](\d\d)")
+
+
+def _published(metas: dict[str, str]) -> str | None:
+    """The page's publication day as ``YYYY-MM-DD``, from the first date metadata that has one."""
+    for key in _META_DATES:
+        match = _ISO_DAY.search(metas.get(key, ""))
+        if match:
+            return "-".join(match.groups())
+    return None
 
