@@ -81,3 +81,18 @@ def test_another_country_in_the_same_slot_is_a_mismatch() -> None:
     check = compare_title(Expectation(title="EU-Japan Summit: joint statement of the leaders"),
                           titled("EU-Korea Summit: joint statement of the leaders"), threshold=THRESHOLD)
     assert check is not None and check.match is False and check.detail is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "site"),
+    [
+        # A deep link answered by the site's home page: its title is only the site's name.
+        ("Joint statement of the EU-Japan Summit 2022", "Consilium", "Consilium"),
+        # Real blog index (trafilatura evaluation page) cited for one of its posts.
+        ("Zorn aus der Lust am Leben: Stéphane Hessel", "blog | Echte Demokratie Jetzt! Occupy", None),
+    ],
+)
+def test_home_and_listing_pages_are_not_the_cited_document(text: str, title: str, site: str | None) -> None:
+    page = Page(is_html=True, title=title, candidates=(("title", title),), publisher=site, language="de")
+    check = compare_title(Expectation(title=text), page, threshold=THRESHOLD, final_url="https://www.consilium.europa.eu/")
+    assert check is not None and check.match is False, check

@@ -62,6 +62,11 @@ def _shared_rare_words(want: str, found: str) -> set[str]:
     return mine & set(Tokens.of(found, is_found=True).stems)
 
 
+def _is_site_name(title: str, sites: list[str]) -> bool:
+    norm = normalise_title(title)
+    return bool(norm) and any(norm == normalise_title(site) for site in sites)
+
+
 def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
     """A short description sharing a word with the page or its URL, or a phrase naming the
     section the URL's #fragment points at (see ``evidence``)."""
@@ -102,7 +107,16 @@ def compare_title(
     if is_stop_title(want):
         return TitleCheck(want, found_title, None, None, detail="generic_expected")
     sites = site_names(page, final_url, expected.publisher if expected else None)
-    specific = [(s, t) for s, t in page.candidates if not is_stop_title(t) and not stop_after_site(t, sites)]
+    # Only a declared site name (og:site_name, the manifest's publisher) makes a title "the home
+    # page": "Zsh" on zsh.org is that project's page, cited by its name.
+    declared = [n for n in (page.publisher, expected.publisher if expected else None) if n]
+    declared = [n for n in declared if normalise_title(n) != normalise_title(want)]
+    specific = [(s, t) for s, t in page.candidates
+                if not is_stop_title(t) and not stop_after_site(t, sites) and not _is_site_name(t, declared)]
+    if not specific and any(_is_site_name(t, declared) for _, t in page.candidates) and not names_site(want, sites):
+        signal, text = next((s, t) for s, t in page.candidates if _is_site_name(t, declared))
+        return TitleCheck(want, text, similarity(want, text), False, signal=signal,
+                          detail="home_page: the title is only the site name")
     if any(is_login_title(t) for _, t in page.candidates[:1]):
         return TitleCheck(want, found_title, None, None, detail="login_page")
     if not specific:
