@@ -49,6 +49,16 @@ tests/test_title_dataset.py``) is best between 51.3 and 53.5, where precision of
 
 Verdict rules of ``compare_title``:
 
+* A link text that is not a citation (``kind.not_citation``: identifier, mention, version,
+  footnote, URL, badge, generic words, licence or bare name): ``match=None``, detail
+  ``not_citation:REASON``, unless it equals the title.
+* A date, ordinal, identifier or year that differs in the same slot (``facts``), or one swapped
+  name (``entities``): ``match=False`` with the evidence as detail, whatever the overlap.
+* A low score is not a mismatch when the link text is a short description sharing a word with
+  the page or its URL (``partial_description``), when three long words are shared
+  (``title_unverifiable: shares …``), or when the page's title is a login wall (``login_page``).
+* A title that is only the declared site name: ``match=False``, detail ``home_page: …``.
+* With ``as_of``, a page published later whose title does not match: ``match=False``.
 * Nothing known at all (no expectation and no title): ``None``.
 * No expected title, or no title found: ``match=None``.
 * Expected title is generic ("Home", "Press release", "here", "Statement" …, see
@@ -61,7 +71,8 @@ Verdict rules of ``compare_title``:
   contradict a Japanese page. The same holds for same-script languages: the language of each
   title is guessed from its function words ("the/of/and", "der/und/für", "le/et/pour" …); the
   expected title falls back to English when it is plain ASCII, the found title to the page's
-  ``language``. When both are known and differ, a low score is ``title_unverifiable`` rather than
+  ``language`` (German is also told by its letters and word endings). When both are known and
+  differ, a low score is ``title_unverifiable: languages differ: en/fr`` rather than
   a mismatch — unless the titles contradict each other in facts any language shares (different
   years, different countries: "Scholz visits Japan" vs "Scholz besucht Indien"), which stays a
   mismatch. A high score is still a match; a low one is never silently a match.
