@@ -187,3 +187,18 @@ def test_a_page_published_after_the_citing_document_is_not_the_cited_one(
     assert link["verdict"] == verdict, (result.output, link["title"])
     if verdict == "title_mismatch":
         assert link["title"]["detail"] == f"published after the citing document: 2023-07-13 > {as_of}"
+
+
+def test_json_ld_publication_date_counts_too(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/statement").respond_with_data(
+        "<html lang='fr'><head><title>Sommet UE-Japon : déclaration commune des dirigeants</title>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-07-13T10:00:00Z"}'
+        "</script></head><body>x</body></html>", content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"[EU-Japan Summit: joint statement of the leaders]({httpserver.url_for('/statement')})\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["check", str(doc), "-o", str(out), "--as-of", "2022-06-01", "--no-progress"])
+    link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
+    assert link["verdict"] == "title_mismatch"
+    assert link["title"]["detail"] == "published after the citing document: 2023-07-13 > 2022-06-01"

@@ -238,7 +238,7 @@ def parse_html(fetch: Fetch) -> Page:
         parser.close()
     if parser._h1_depth and parser.h1 is None:  # h1 cut by the end of the prefix
         parser.h1 = clean("".join(parser._h1_parts)) or None
-    headline, ld_publisher = jsonld_facts(parser.jsonld)
+    headline, ld_publisher, ld_published = jsonld_facts(parser.jsonld)
     metas = parser.metas
     found: dict[str, str | None] = {"title": title, "json-ld:headline": headline, "h1": parser.h1}
     for key, signal in _META_TITLES.items():
@@ -266,11 +266,11 @@ def parse_html(fetch: Fetch) -> Page:
         language=language,
         charset=charset,
         charset_note=charset_note,
-        published=_published(metas),
+        published=_published({**metas, "json-ld": ld_published or ""}),
     )
 
 
-_META_DATES = ("article:published_time", "citation_publication_date", "citation_date", "datepublished",
+_META_DATES = ("article:published_time", "citation_publication_date", "citation_date", "datepublished", "json-ld",
                "dc.date", "dcterms.date", "dc.date.issued")
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)[-/](\d\d)[-/](\d\d)")
 

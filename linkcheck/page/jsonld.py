@@ -18,8 +18,9 @@ _JSONLD_SKIP_TYPES = frozenset(
 
 
 
-def jsonld_facts(scripts: Iterable[str]) -> tuple[str | None, str | None]:
-    """(headline or main name, publisher name) from JSON-LD blocks; junk is skipped."""
+def jsonld_facts(scripts: Iterable[str]) -> tuple[str | None, str | None, str | None]:
+    """(headline or main name, publisher name, datePublished) from JSON-LD blocks; junk is skipped."""
+    published: str | None = None
     headline: str | None = None
     name: str | None = None
     publisher: str | None = None
@@ -36,10 +37,12 @@ def jsonld_facts(scripts: Iterable[str]) -> tuple[str | None, str | None]:
             if (name is None and isinstance(node.get("name"), str) and type_names
                     and not type_names & _JSONLD_SKIP_TYPES):
                 name = clean(node["name"]) or None
+            if published is None and isinstance(node.get("datePublished"), str):
+                published = node["datePublished"][:40]
             pub = node.get("publisher")
             if publisher is None and isinstance(pub, dict) and isinstance(pub.get("name"), str):
                 publisher = clean(pub["name"]) or None
-    return headline or name, publisher
+    return headline or name, publisher, published
 
 
 def _walk_jsonld(data: Any, depth: int = 0, budget: list[int] | None = None) -> Iterator[dict[str, Any]]:
