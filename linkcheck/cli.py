@@ -182,6 +182,8 @@ def _config_value(option: click.Option, value: Any, base: Path) -> Any:
 
 def _parse_verdicts(text: str) -> frozenset[Verdict]:
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    if not names:
+        raise UsageError("--fail-on: give at least one verdict (leave the option out for the default)")
     try:
         return frozenset(Verdict(n) for n in names)
     except ValueError:
@@ -342,7 +344,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             click.echo(f"linkcheck: no documents changed since {opts['changed_since']}", err=True)
     config = _build_config(**opts)
     formats = _formats(opts["formats"])
-    fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") else None
+    fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") is not None else None
     if config.titles == "warn":  # reported in every format, but not a reason to fail the run
         fail_on = (fail_on or frozenset(v for v in Verdict if v.is_failure)) - {Verdict.TITLE_MISMATCH}
     expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
@@ -392,8 +394,12 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             recorder.close()
         if cache is not None:
             cache.close()
+    from dataclasses import replace
+
     from .report import write_reports
 
+    if fail_on is not None:  # every report says what fails this run, as the exit status does
+        report = replace(report, fail_on=fail_on)
     paths = write_reports(report, opts["output"], formats)
     _print_summary(report, paths, fail_on)
     if state.interrupted_by is not None:

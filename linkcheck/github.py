@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -54,16 +55,6 @@ def sanitize_keep_lines(text: str) -> str:
     return "\n".join(sanitize(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
-def _level(verdict: Verdict, failing: frozenset[Verdict]) -> str | None:
-    if verdict in failing:
-        return "error"
-    if verdict is Verdict.BLOCKED:
-        return "warning"
-    if verdict is Verdict.REDIRECTED:
-        return "notice"
-    return None
-
-
 def _file_property(source: str, workspace: str | None) -> str | None:
     """A path GitHub can place in the repository: relative to the workspace, ``/`` separated."""
     if source == "-" or "://" in source:
@@ -86,7 +77,8 @@ def _command(level: str, result: Result, occurrence: Occurrence | None, workspac
         properties.append(("file", file))
         if not file.lower().endswith(".pdf"):
             properties += [("line", str(occurrence.line)), ("col", str(occurrence.column))]
-    properties.append(("title", f"linkcheck: {result.verdict.value}"))
+    reported_only = " (reported only, not failing this run)" if level == "warning" and result.is_failure else ""
+    properties.append(("title", f"linkcheck: {result.verdict.value}{reported_only}"))
     detail = describe(result)
     message = f"{result.url}  {detail}".rstrip() if detail else result.url
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
@@ -100,22 +92,24 @@ def workflow_commands(
     workspace: str | None = None,
     limit: int = DEFAULT_MAX_ANNOTATIONS,
 ) -> list[str]:
-    """One workflow command per occurrence: ``::error`` for failing verdicts, ``::warning`` for
-    ``blocked``, ``::notice`` for ``redirected`` (the citation should be updated)."""
-    failing = fail_on if fail_on is not None else frozenset(v for v in Verdict if v.is_failure)
+    """One workflow command per occurrence, at the level every report gives it (``Report.level``):
+    ``::error`` for the verdicts that fail the run, ``::warning`` for problems it only reports
+    and ``blocked``, ``::notice`` for ``redirected`` (the citation should be updated)."""
+    if fail_on is not None:
+        report = replace(report, fail_on=fail_on)
     commands: list[str] = []
-    for level, result, occurrence in _annotated(report, failing):
+    for level, result, occurrence in _annotated(report):
         if len(commands) >= limit:
             break
         commands.append(_command(level, result, occurrence, workspace))
     return commands
 
 
-def _annotated(report: Report, failing: frozenset[Verdict]) -> Iterator[tuple[str, Result, Occurrence | None]]:
+def _annotated(report: Report) -> Iterator[tuple[str, Result, Occurrence | None]]:
     """Errors first, so a cut at ``limit`` drops notices before failures."""
     for wanted in ("error", "warning", "notice"):
         for result in report.results:
-            if _level(result.verdict, failing) != wanted:
+            if report.level(result.verdict) != wanted:
                 continue
             for occurrence in result.target.occurrences or (None,):
                 yield wanted, result, occurrence
@@ -144,7 +138,9 @@ def emit_github(
     env = os.environ if environ is None else environ
     if not is_github_actions(env):
         return False
-    for command in workflow_commands(report, fail_on, workspace=env.get("GITHUB_WORKSPACE")):
+    if fail_on is not None:
+        report = replace(report, fail_on=fail_on)
+    for command in workflow_commands(report, workspace=env.get("GITHUB_WORKSPACE")):
         stdout.write(command + "\n")
     stdout.flush()
     summary = env.get("GITHUB_STEP_SUMMARY")

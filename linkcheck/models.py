@@ -315,6 +315,15 @@ class Report:
     tool_version: str
     is_complete: bool = True
     """False when the run was interrupted: only finished results are in ``results``."""
+    fail_on: frozenset[Verdict] | None = None
+    """Verdicts that fail this run (``--fail-on``, less ``title_mismatch`` under ``--titles warn``);
+    None: the verdicts that fail by default. Every format marks these as errors and the other
+    problems as reported only, so reports and exit status always agree."""
+
+    @property
+    def failing(self) -> frozenset[Verdict]:
+        """The verdicts that fail this run."""
+        return self.fail_on if self.fail_on is not None else _FAILING
 
     def summary(self) -> dict[str, int]:
         """A count for every verdict (zero included) and ``total``."""
@@ -325,8 +334,20 @@ class Report:
         return counts
 
     def failures(self, fail_on: frozenset[Verdict] | None = None) -> tuple[Result, ...]:
-        failing = fail_on if fail_on is not None else _FAILING
+        failing = fail_on if fail_on is not None else self.failing
         return tuple(r for r in self.results if r.verdict in failing)
 
     def is_success(self, fail_on: frozenset[Verdict] | None = None) -> bool:
         return not self.failures(fail_on)
+
+    def level(self, verdict: Verdict) -> str | None:
+        """How every format marks a verdict in this run: ``error`` (fails the run), ``warning``
+        (a problem reported only: failing by default but not under this run's ``--fail-on``, or
+        ``blocked``), ``notice`` (``redirected``: the citation should be updated) or None."""
+        if verdict in self.failing:
+            return "error"
+        if verdict in _FAILING or verdict is Verdict.BLOCKED:
+            return "warning"
+        if verdict is Verdict.REDIRECTED:
+            return "notice"
+        return None

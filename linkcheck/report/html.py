@@ -217,6 +217,11 @@ def _header(report: Report, failures: int, total: int) -> str:
         status = f'<p class="status fail">✗ {failures} of {total} links failed</p>'
     else:
         status = f'<p class="status pass">✓ All {total} links passed</p>'
+    reported = [r for r in report.results if r.verdict.is_failure and r.verdict not in report.failing]
+    if reported:
+        names = ", ".join(sorted({r.verdict.value for r in reported}))
+        status += (f'\n<p class="status">{len(reported)} reported only, not failing this run'
+                   f" ({escape(names)}: not in --fail-on)</p>")
     warning = ""
     if not report.is_complete:
         warning = (
@@ -241,7 +246,7 @@ def _chips(report: Report) -> str:
         count = counts[verdict.value]
         if not count:
             continue
-        failing = "1" if verdict.is_failure else "0"
+        failing = "1" if verdict in report.failing else "0"
         chips.append(
             f'<label class="chip v-{verdict.value}"><input type="checkbox" value="{verdict.value}" '
             f'data-failing="{failing}" checked><span class="n">{count}</span> {escape(VERDICT_LABELS[verdict])}</label>'

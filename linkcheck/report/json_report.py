@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from ..models import Occurrence, Report, Result, TitleCheck
-from ._common import TOOL_NAME, error_text, redact, redact_optional
+from ._common import TOOL_NAME, VERDICT_ORDER, error_text, redact, redact_optional
 
 __all__ = ["SCHEMA", "render_json", "report_to_dict"]
 
@@ -46,6 +46,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "complete": report.is_complete,
         "sources": list(report.sources),
         "summary": report.summary(),
+        "fail_on": [verdict.value for verdict in VERDICT_ORDER if verdict in report.failing],
         "links": [_link(result) for result in report.results],
     }
 

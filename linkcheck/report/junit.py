@@ -2,8 +2,8 @@
 
 One ``<testsuite>`` per source document and one ``<testcase>`` per occurrence of a link in it,
 so a failure points at the document (classname) and the URL (name). Failing verdicts are
-``<failure type="broken">``; ``blocked`` and ``excluded`` say nothing about the link and are
-``<skipped>``. The shape follows the Jenkins JUnit schema (``tests/schemas/junit.xsd``).
+``<failure type="broken">`` (those of the run's ``--fail-on``); ``blocked`` and ``excluded`` say
+nothing about the link, and a problem this run only reports is not a failure: they are ``<skipped>``. The shape follows the Jenkins JUnit schema (``tests/schemas/junit.xsd``).
 """
 
 from __future__ import annotations
@@ -45,9 +45,10 @@ def render_junit(report: Report) -> str:
     root = ET.Element("testsuites")
     root.set("name", TOOL_NAME)
     cases = [case for group in suites.values() for case in group]
-    _set_counts(root, cases)
+    failing = report.failing
+    _set_counts(root, cases, failing)
     for source, group in suites.items():
-        root.append(_suite(source, group, report.started_at))
+        root.append(_suite(source, group, report.started_at, failing))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -67,39 +68,49 @@ def _group(report: Report) -> dict[str, list[_Case]]:
     }
 
 
-def _set_counts(element: ET.Element, cases: list[_Case], *, with_skipped: bool = False) -> None:
+def _is_skipped(verdict: Verdict, failing: frozenset[Verdict]) -> bool:
+    """``blocked``, ``excluded``, and a verdict that fails by default but not this run (``--fail-on``)."""
+    return verdict not in failing and (verdict in _SKIPPED or verdict.is_failure)
+
+
+def _set_counts(
+    element: ET.Element, cases: list[_Case], failing: frozenset[Verdict], *, with_skipped: bool = False
+) -> None:
     element.set("tests", str(len(cases)))
-    element.set("failures", str(sum(1 for case in cases if case.result.is_failure)))
+    element.set("failures", str(sum(1 for case in cases if case.result.verdict in failing)))
     element.set("errors", "0")
     if with_skipped:
-        element.set("skipped", str(sum(1 for case in cases if case.result.verdict in _SKIPPED)))
+        element.set("skipped", str(sum(1 for case in cases if _is_skipped(case.result.verdict, failing))))
     element.set("time", _seconds(sum(case.seconds for case in cases)))
 
 
-def _suite(source: str, cases: list[_Case], timestamp: str) -> ET.Element:
+def _suite(source: str, cases: list[_Case], timestamp: str, failing: frozenset[Verdict]) -> ET.Element:
     suite = ET.Element("testsuite")
     suite.set("name", _clean(source))
-    _set_counts(suite, cases, with_skipped=True)
+    _set_counts(suite, cases, failing, with_skipped=True)
     suite.set("timestamp", _clean(timestamp))
     for case in cases:
-        suite.append(_testcase(source, case))
+        suite.append(_testcase(source, case, failing))
     return suite
 
 
-def _testcase(source: str, case: _Case) -> ET.Element:
+def _testcase(source: str, case: _Case, failing: frozenset[Verdict]) -> ET.Element:
     result = case.result
     element = ET.Element("testcase")
     element.set("name", _clean(redact(result.target.url)))
     element.set("classname", _clean(source))
     element.set("time", _seconds(case.seconds))
-    if result.verdict in _SKIPPED:
-        skipped = ET.SubElement(element, "skipped")
-        skipped.set("message", _clean(_message(result)))
-    elif result.is_failure:
+    if result.verdict in failing:
         failure = ET.SubElement(element, "failure")
         failure.set("message", _clean(_message(result)))
         failure.set("type", result.verdict.value)
         failure.text = _clean(_details(result, case.occurrence))
+    elif result.verdict.is_failure:  # reported only: not in this run's --fail-on
+        skipped = ET.SubElement(element, "skipped")
+        skipped.set("message", _clean(f"reported only, not failing this run: {_message(result)}"))
+    elif result.verdict in _SKIPPED:
+        skipped = ET.SubElement(element, "skipped")
+        skipped.set("message", _clean(_message(result)))
     elif result.title is not None and result.title.detail:
         out = ET.SubElement(element, "system-out")
         out.text = _clean(f"title: {result.title.detail}")

@@ -50,6 +50,7 @@ def _report(data: Any) -> Report:
         finished_at=_str(data["finished_at"]),
         tool_version=_str(_dict(data["tool"])["version"]),
         is_complete=bool(data.get("complete", True)),
+        fail_on=frozenset(Verdict(_str(v)) for v in _list(data["fail_on"])) if "fail_on" in data else None,
     )
 
 

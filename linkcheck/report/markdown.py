@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..models import Report, Result
+from ..models import VERDICT_ORDER, Report, Result, Verdict
 from ..urls import is_http
 from ._common import (
     VERDICT_LABELS,
@@ -35,6 +35,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#!|~])")
 _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _DESTINATION_UNSAFE = re.compile(r"[\s<>\x00-\x1f\x7f]")
 
+_DEFAULT_FAILING = frozenset(v for v in Verdict if v.is_failure)
 _FAILURE_HEADER = ("Verdict", "URL", "Status", "Where", "Title: expected → found (score)", "Error")
 _OTHER_HEADER = ("Verdict", "URL", "Status", "Where", "Note")
 
@@ -53,14 +54,19 @@ def escape_markdown(text: str) -> str:
 
 def render_markdown(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The report as GitHub-flavoured Markdown; rows past ``max_chars`` are counted, not shown."""
-    failures = [r for r in ordered_results(report.results) if r.is_failure]
-    others = [r for r in ordered_results(report.results) if not r.is_failure]
+    ordered = ordered_results(report.results)
+    failures = [r for r in ordered if r.verdict in report.failing]
+    warnings = [r for r in ordered if r.verdict.is_failure and r.verdict not in report.failing]
+    others = [r for r in ordered if not r.verdict.is_failure and r.verdict not in report.failing]
     head = _head(report, len(failures))
     budget = max_chars - len(head) - 400  # room for headings, summaries and the cut notes
     parts = [head]
     if failures:
         table, budget = _table(_FAILURE_HEADER, [_failure_row(r) for r in failures], budget)
         parts.append(f"### Failures ({len(failures)})\n\n{table}")
+    if warnings:  # failing by default, but not under this run's --fail-on / --titles warn
+        table, budget = _table(_FAILURE_HEADER, [_failure_row(r) for r in warnings], budget)
+        parts.append(f"### Reported only, not failing this run ({len(warnings)})\n\n{table}")
     if others:
         table, budget = _table(_OTHER_HEADER, [_other_row(r) for r in others], budget)
         summary = f"Other links ({len(others)}): {_counts(others)}"
@@ -80,6 +86,9 @@ def _head(report: Report, failure_count: int) -> str:
         f"{verdict}: {summary_line(report)}",
         "",
     ]
+    if report.fail_on is not None and report.fail_on != _DEFAULT_FAILING:
+        failing = ", ".join(f"`{v.value}`" for v in VERDICT_ORDER if v in report.fail_on) or "nothing"
+        lines += [f"Fails the run: {failing} (`--fail-on`, `--titles`).", ""]
     if not report.is_complete:
         lines += [
             "> [!WARNING]",

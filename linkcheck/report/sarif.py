@@ -1,8 +1,9 @@
 """The SARIF 2.1.0 report, for code-scanning views (GitHub, GitLab, VS Code SARIF viewer).
 
 One result per failing *occurrence*, located at its file, line and column, so the annotation
-lands on the line that cites the dead link. ``blocked`` links are warnings: nothing is known
-about them, but someone may want to look. Rules are fixed (one per verdict) so that their
+lands on the line that cites the dead link. A result's level follows the run: ``error`` for the
+verdicts that fail it (``--fail-on``), ``warning`` for problems it only reports and for ``blocked``
+links (nothing is known about them, but someone may want to look). Rules are fixed (one per verdict) so that their
 indexes never change between runs.
 """
 
@@ -53,12 +54,13 @@ def rule_id(verdict: Verdict) -> str:
 
 def render_sarif(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (JSON text with a final newline)."""
+    rules = _rules(report)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
         "runs": [
             {
-                "tool": {"driver": _driver(report)},
+                "tool": {"driver": _driver(report, rules)},
                 "invocations": [
                     {
                         "executionSuccessful": report.is_complete,
@@ -67,9 +69,9 @@ def render_sarif(report: Report) -> str:
                     }
                 ],
                 "results": [
-                    _result(result, occurrence)
+                    _result(result, occurrence, report, rules)
                     for result in report.results
-                    if result.verdict in _REPORTED
+                    if result.verdict in rules
                     for occurrence in result.target.occurrences
                 ],
             }
@@ -78,17 +80,23 @@ def render_sarif(report: Report) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _driver(report: Report) -> dict[str, Any]:
+def _rules(report: Report) -> tuple[Verdict, ...]:
+    """The fixed rules, then any other verdict this run's ``--fail-on`` makes failing (appended,
+    so the fixed rules keep their indexes)."""
+    return _REPORTED + tuple(v for v in VERDICT_ORDER if v in report.failing and v not in _REPORTED)
+
+
+def _driver(report: Report, rules: tuple[Verdict, ...]) -> dict[str, Any]:
     return {
         "name": TOOL_NAME,
         "version": report.tool_version,
         "informationUri": INFORMATION_URI,
-        "rules": [_rule(verdict) for verdict in _REPORTED],
+        "rules": [_rule(verdict) for verdict in rules],
     }
 
 
 def _rule(verdict: Verdict) -> dict[str, Any]:
-    name, description = _DESCRIPTIONS[verdict]
+    name, description = _DESCRIPTIONS.get(verdict, (verdict.value.capitalize(), f"Verdict {verdict.value}."))
     return {
         "id": rule_id(verdict),
         "name": name,
@@ -102,12 +110,15 @@ def _level(verdict: Verdict) -> str:
     return "error" if verdict.is_failure else "warning"
 
 
-def _result(result: Result, occurrence: Occurrence) -> dict[str, Any]:
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
+
+
+def _result(result: Result, occurrence: Occurrence, report: Report, rules: tuple[Verdict, ...]) -> dict[str, Any]:
     url = redact(result.target.url)
     return {
         "ruleId": rule_id(result.verdict),
-        "ruleIndex": _REPORTED.index(result.verdict),
-        "level": _level(result.verdict),
+        "ruleIndex": rules.index(result.verdict),
+        "level": _SARIF_LEVELS[report.level(result.verdict) or "notice"],
         "message": {"text": _message(result)},
         "locations": [
             {
