@@ -166,18 +166,69 @@ def _load_config_defaults(ctx: click.Context, param: click.Parameter, value: Pat
         found = names.get(key.replace("-", "_"))
         if found is None or found.name is None:
             raise ConfigError(f"{path}: unknown key {key!r} in linkcheck settings")
-        defaults[found.name] = _config_value(found, val, path.parent)
+        defaults[found.name] = _config_value(ctx, found, key, val, path)
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
 
 
-def _config_value(option: click.Option, value: Any, base: Path) -> Any:
-    """A settings-file value as the option takes it: relative paths count from the file's folder,
-    and a list given for a single-valued option (``fail-on = ["broken"]``) is joined with commas."""
-    if isinstance(value, list | tuple) and not option.multiple:
-        value = ",".join(str(v) for v in value)
-    if isinstance(option.type, click.Path) and isinstance(value, str) and not Path(value).is_absolute():
-        value = str(base / value)
-    return list(value) if isinstance(value, list | tuple) else value
+_COMMA_LISTS = frozenset({"fail_on"})
+"""Single-valued options that take a comma-separated list: a settings list is joined."""
+
+_SETTING_PARSERS: dict[str, Callable[[Any], object]] = {
+    "accept": parse_accept,
+    "max_cache_age": parse_duration,
+    "remap": lambda values: [parse_remap(v) for v in values],
+    "resolve": parse_resolve,
+    "headers": lambda values: [parse_header(v) for v in values],
+    "host_headers": lambda values: [parse_host_header(v) for v in values],
+    "exclude": lambda values: [compile_regex(v, "--exclude") for v in values],
+    "include": lambda values: [compile_regex(v, "--include") for v in values],
+    "fail_on": lambda value: _parse_verdicts(value),
+}
+"""Values checked now, so that a bad one names the settings file and key, not an option."""
+
+
+def _setting_kind(option: click.Option) -> tuple[str, tuple[str, ...]]:
+    kind = option.type
+    choices = tuple(str(c).lower() for c in kind.choices) if isinstance(kind, click.Choice) else ()
+    if option.multiple:
+        return "list", choices
+    if option.name in _COMMA_LISTS:
+        return "text-or-list", ()
+    if option.is_flag or isinstance(kind, click.types.BoolParamType):
+        return "boolean", ()
+    if isinstance(kind, click.Path):
+        return "path", ()
+    if isinstance(kind, click.types.IntParamType):
+        return "integer", ()
+    if isinstance(kind, click.types.FloatParamType):
+        return "number", ()
+    return ("choice", choices) if choices else ("text", ())
+
+
+def _config_value(ctx: click.Context, option: click.Option, key: str, value: Any, file: Path) -> Any:
+    """A settings-file value as the option takes it, checked once against the option's type and
+    range (``ConfigError`` naming the file, the key and what was expected); relative paths count
+    from the file's folder."""
+    from .config import check_setting
+    from .errors import ConfigError
+
+    kind, choices = _setting_kind(option)
+    value = check_setting(file, key, value, kind, choices)
+    try:
+        if kind not in ("list", "text-or-list", "boolean"):
+            option.type.convert(value, option, ctx)  # ranges: concurrency >= 1, title-threshold 0..100 …
+        parser = _SETTING_PARSERS.get(option.name or "")
+        if parser is not None:
+            parser(value)
+    except click.BadParameter as exc:
+        raise ConfigError(f"{file}: key {key!r}: {exc.message}") from None
+    except UsageError as exc:
+        message = str(exc)
+        raise ConfigError(f"{file}: key {key!r}: {message.split(': ', 1)[-1] if message.startswith('-') else message}") \
+            from None
+    if kind == "path" and not Path(value).is_absolute():
+        value = str(file.parent / value)
+    return value
 
 
 def _parse_verdicts(text: str) -> frozenset[Verdict]:

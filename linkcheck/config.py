@@ -260,3 +260,84 @@ def load_config_table(path: Path) -> dict[str, object]:
 
         raise ConfigError(f"{path}: [tool.linkcheck] must be a table")
     return dict(table)
+
+
+SettingKind = str
+"""What a settings key takes: ``boolean``, ``integer``, ``number``, ``text``, ``path``, ``list``
+(of text; one string is a list of one), ``text-or-list`` (comma-joined: ``fail-on``), ``choice``."""
+
+_KIND_WORDS: dict[SettingKind, str] = {
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "text": "a string",
+    "path": "a path (a string)",
+    "list": "a string or a list of strings",
+    "text-or-list": "a string or a list of strings",
+    "choice": "one of",
+}
+
+
+def _toml_type(value: object) -> str:
+    """How a person reads a TOML value's type in an error."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def check_setting(file: Path, key: str, value: object, kind: SettingKind, choices: tuple[str, ...] = ()) -> object:
+    """A settings-file value checked against what its option takes, once, before anything runs.
+
+    Returns the value in the option's shape (a single string for a list key becomes a list of
+    one; ``text-or-list`` is joined with commas). Anything else is a ``ConfigError`` naming the
+    file, the key and what was expected, e.g. ``pyproject.toml: key 'output': expected a path
+    (a string), got number 5``.
+    """
+    from .errors import ConfigError
+
+    def wrong(expected: str | None = None) -> ConfigError:
+        words = expected or _KIND_WORDS.get(kind, kind)
+        if kind == "choice" and expected is None:
+            words = "one of " + ", ".join(repr(c) for c in choices)
+        return ConfigError(f"{file}: key {key!r}: expected {words}, got {_toml_type(value)}")
+
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise wrong()
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong()
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong()
+        return value
+    if kind in ("text", "path", "choice"):
+        if not isinstance(value, str) or (kind == "path" and not value.strip()):
+            raise wrong()
+        if kind == "choice" and value.lower() not in choices:
+            raise wrong()
+        return value
+    if kind in ("list", "text-or-list"):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise wrong()
+        if kind == "text-or-list":
+            if not any(item.strip() for item in items):
+                raise wrong("a non-empty string or list of strings")
+            return ",".join(items)
+        if kind == "list" and choices:
+            bad = [item for item in items if item.lower() not in choices]
+            if bad:
+                raise ConfigError(f"{file}: key {key!r}: {bad[0]!r} is not one of " + ", ".join(choices))
+        return items
+    raise AssertionError(kind)
