@@ -343,6 +343,9 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--titles", type=click.Choice(["fail", "warn", "off"]), default="fail", show_default=True,
               help="Title findings fail the run, are only reported (warn), or are not made (off).")
 @click.option("--fail-on", metavar="VERDICT[,…]", help="Verdicts that make exit 1 (default: the failing ones).")
+@click.option("--shard", envvar="LINKCHECK_SHARD", metavar="K/N",
+              help="Check only the targets whose host falls in shard K of N (K from 1; stable across machines);"
+                   " merge the JSON reports with 'linkcheck merge'. [env: LINKCHECK_SHARD]")
 @click.option("--changed-since", metavar="GIT_REF",
               help="Check only the documents among SOURCE changed since GIT_REF (and not yet committed).")
 @click.option("--check-fragments/--no-check-fragments", default=True, show_default=True,
@@ -394,6 +397,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
         if not sources:
             click.echo(f"linkcheck: no documents changed since {opts['changed_since']}", err=True)
     config = _build_config(**opts)
+    shard = _shard(opts.get("shard"))
     formats = _formats(opts["formats"])
     fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") is not None else None
     if config.titles == "warn":  # reported in every format, but not a reason to fail the run
@@ -434,6 +438,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             transport=transport,
             archive=archive,
             warm_up=_AFTER_THE_RUN,
+            shard=shard,
         )
         if recorder is not None:
             from .warc import finish_recording
@@ -452,11 +457,22 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     if fail_on is not None:  # every report says what fails this run, as the exit status does
         report = replace(report, fail_on=fail_on)
     paths = write_reports(report, opts["output"], formats)
-    _print_summary(report, paths, fail_on)
+    _print_summary(report, paths, fail_on, github=shard is None)  # a shard's findings are the merge's to annotate
     if state.interrupted_by is not None:
         click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
         return EXIT_SIGNAL.get(state.interrupted_by, 130)
     return EXIT_OK if report.is_success(fail_on) else EXIT_FAILED
+
+
+def _shard(value: str | None) -> Any:
+    """``--shard K/N`` or ``LINKCHECK_SHARD``, validated; the error names where the value came from."""
+    if value is None or not str(value).strip():
+        return None
+    from .shard import parse_shard
+
+    ctx = click.get_current_context()
+    from_env = ctx.get_parameter_source("shard") is click.core.ParameterSource.ENVIRONMENT
+    return parse_shard(value, option="LINKCHECK_SHARD" if from_env else "--shard")
 
 
 DEFAULT_GC_THRESHOLD = 10_000
@@ -483,13 +499,15 @@ _AFTER_THE_RUN = ("linkcheck.report", "linkcheck.summary", "linkcheck.github")
 """What ``check`` imports after the run: warmed up while the checks wait on the network."""
 
 
-def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Verdict] | None = None) -> None:
+def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Verdict] | None = None,
+                   *, github: bool = True) -> None:
     """Tell the person (stderr) and, on GitHub Actions, the workflow (annotations, job summary)."""
     from .github import emit_github
     from .summary import print_summary
 
     print_summary(report, paths, stream=sys.stderr, fail_on=fail_on)
-    emit_github(report, fail_on=fail_on, stdout=sys.stdout)
+    if github:
+        emit_github(report, fail_on=fail_on, stdout=sys.stdout)
 
 
 @cli.command()
@@ -638,6 +656,49 @@ def report_cmd(report_file: Path, output: Path, formats: tuple[str, ...]) -> int
     for path in write_reports(report, output, _formats(formats)):
         click.echo(f"linkcheck: wrote {path}", err=True)
     return EXIT_OK
+
+
+@cli.command("merge")
+@click.argument("report_files", nargs=-1, required=True, metavar="REPORT.json...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_report_options
+@click.option("--fail-on", metavar="VERDICT[,…]",
+              help="Verdicts that make exit 1 [default: those the shards were checked with (--fail-on, --titles)].")
+@click.option("--allow-partial", is_flag=True,
+              help="Merge even when shards are missing (named on stderr; the report is marked incomplete).")
+def merge_cmd(report_files: tuple[Path, ...], output: Path, formats: tuple[str, ...], fail_on: str | None,
+              allow_partial: bool) -> int:
+    """Merge the JSON reports of the shards of one plan into the report one run would give.
+
+    Refuses (exit 2) two reports of one shard, shards of different plans, overlapping targets
+    and, unless --allow-partial, missing shards. Exit status as 'check' would give.
+
+    \b
+    Example:
+        linkcheck check docs/ --shard 1/2 -o shard-1 -f json
+        linkcheck check docs/ --shard 2/2 -o shard-2 -f json
+        linkcheck merge shard-1/linkcheck.json shard-2/linkcheck.json -o reports -f markdown -f sarif
+    """
+    from .merge import merge_reports
+    from .report import load_report, write_reports
+
+    reports = []
+    for path in report_files:
+        try:
+            reports.append(load_report(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, LinkcheckError) as exc:
+            raise UsageError(f"{path}: {exc}") from None
+    report = merge_reports(reports, labels=[str(p) for p in report_files], allow_partial=allow_partial)
+    if report.missing_shards:
+        click.echo(f"linkcheck: warning: shards missing from the merge: {', '.join(report.missing_shards)};"
+                   " the report is marked incomplete", err=True)
+    if fail_on is not None:
+        from dataclasses import replace
+
+        report = replace(report, fail_on=_parse_verdicts(fail_on))
+    paths = write_reports(report, output, _formats(formats))
+    _print_summary(report, paths, report.fail_on)
+    return EXIT_OK if report.is_success(report.fail_on) else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -314,7 +314,18 @@ class Report:
     finished_at: str
     tool_version: str
     is_complete: bool = True
-    """False when the run was interrupted: only finished results are in ``results``."""
+    """False when the run was interrupted (only finished results are in ``results``), or when a
+    merge was allowed to leave shards out (``missing_shards``)."""
+    shard: str | None = None
+    """``"K/N"`` for the report of one shard (``check --shard``); None for a whole run."""
+    plan: str | None = None
+    """Fingerprint of the whole plan (``sha256:…`` of every target's normalised URL): shards of one
+    plan share it, and a merge refuses shards whose plans differ."""
+    positions: tuple[int, ...] = ()
+    """For a shard: each result's position in the whole plan (parallel to ``results``), so a merge
+    restores the order of the single run. Empty for a whole run."""
+    missing_shards: tuple[str, ...] = ()
+    """Shards (``"K/N"``) a partial merge (``merge --allow-partial``) had no report of."""
     fail_on: frozenset[Verdict] | None = None
     """Verdicts that fail this run (``--fail-on``, less ``title_mismatch`` under ``--titles warn``);
     None: the verdicts that fail by default. Every format marks these as errors and the other

@@ -31,6 +31,7 @@ from .models import Document, Expectation, Link, Report, Result, Target
 if TYPE_CHECKING:
     from .archive import ArchiveOptions
     from .client import Client
+    from .shard import Shard
 
 __all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run"]
 
@@ -285,17 +286,29 @@ def run(
     max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
     archive: ArchiveOptions | None = None,
     warm_up: Sequence[str] = (),
+    shard: Shard | None = None,
 ) -> Report:
     """Run the whole pipeline and return the Report (incomplete when interrupted).
 
     ``warm_up``: modules the caller needs after the run, imported while the checks wait on the
-    network (see ``check_targets``)."""
+    network (see ``check_targets``). ``shard``: check only the targets of that shard of the plan
+    (``shard.py``); the report records the shard, the plan's fingerprint and each result's
+    position in the whole plan, for ``merge``."""
+    from .shard import plan_fingerprint, select_shard
+
     started = now_iso()
     state = state if state is not None else RunState()
+    fingerprint: list[str] = []
+    positions: dict[str, int] = {}
 
     async def main() -> tuple[Plan, list[Result]]:
         documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
         the_plan = plan(documents, config, expectations)
+        fingerprint.append(plan_fingerprint(the_plan.targets))
+        if shard is not None:
+            chosen = select_shard(the_plan.targets, shard)
+            positions.update((t.key, i) for i, t in chosen)
+            the_plan = replace(the_plan, targets=tuple(t for _, t in chosen))
         if on_plan is not None:
             on_plan(the_plan)
         results = await check_targets(
@@ -317,4 +330,7 @@ def run(
         finished_at=now_iso(),
         tool_version=__version__,
         is_complete=state.interrupted_by is None,
+        shard=str(shard) if shard is not None else None,
+        plan=fingerprint[0] if fingerprint else None,
+        positions=tuple(positions[r.target.key] for r in results) if shard is not None else (),
     )

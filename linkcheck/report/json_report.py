@@ -38,17 +38,28 @@ def render_json(report: Report) -> str:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The JSON report as plain Python values, key order as in the contract."""
-    return {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": TOOL_NAME, "version": report.tool_version},
         "started_at": report.started_at,
         "finished_at": report.finished_at,
         "complete": report.is_complete,
-        "sources": list(report.sources),
-        "summary": report.summary(),
-        "fail_on": [verdict.value for verdict in VERDICT_ORDER if verdict in report.failing],
-        "links": [_link(result) for result in report.results],
     }
+    if report.shard is not None:
+        document["shard"] = report.shard
+    if report.plan is not None:
+        document["plan"] = report.plan
+    if report.missing_shards:
+        document["missing_shards"] = list(report.missing_shards)
+    document["sources"] = list(report.sources)
+    document["summary"] = report.summary()
+    document["fail_on"] = [verdict.value for verdict in VERDICT_ORDER if verdict in report.failing]
+    links = [_link(result) for result in report.results]
+    if report.positions:  # a shard: where each link stands in the whole plan (merge restores the order)
+        for link, position in zip(links, report.positions, strict=True):
+            link["plan_index"] = position
+    document["links"] = links
+    return document
 
 
 def _link(result: Result) -> dict[str, Any]:

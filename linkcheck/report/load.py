@@ -43,14 +43,21 @@ def _report(data: Any) -> Report:
         raise _Malformed("top level is not an object")
     if data.get("schema") != SCHEMA:
         raise _Malformed(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
+    links = _list(data["links"])
+    shard = _optional_str(data.get("shard"))
+    positions = tuple(_int(_dict(link).get("plan_index")) for link in links) if shard is not None else ()
     return Report(
         sources=tuple(_str(source) for source in _list(data["sources"])),
-        results=tuple(_result(link) for link in _list(data["links"])),
+        results=tuple(_result(link) for link in links),
         started_at=_str(data["started_at"]),
         finished_at=_str(data["finished_at"]),
         tool_version=_str(_dict(data["tool"])["version"]),
         is_complete=bool(data.get("complete", True)),
         fail_on=frozenset(Verdict(_str(v)) for v in _list(data["fail_on"])) if "fail_on" in data else None,
+        shard=shard,
+        plan=_optional_str(data.get("plan")),
+        positions=positions,
+        missing_shards=tuple(_str(s) for s in _list(data.get("missing_shards", []))),
     )
 
 
