@@ -212,3 +212,15 @@ def test_bad_shard_values_are_one_line_usage_errors(value: str, runner: CliRunne
     from_env = runner.invoke(cli, ["check", str(doc), "-o", str(tmp_path / "o")], env={"LINKCHECK_SHARD": value})
     assert from_env.exit_code == 2
     assert from_env.output.count("\n") == 1 and "LINKCHECK_SHARD" in from_env.output
+
+
+def test_merge_refuses_shards_checked_with_different_fail_on(runner: CliRunner, tmp_path: Path) -> None:
+    doc = tmp_path / "d.md"
+    doc.write_text("[Press](mailto:press@example.org) [Desk](mailto:desk@example.org)\n", encoding="utf-8")
+    base = ["check", str(doc), "-f", "json", "--no-progress"]
+    assert runner.invoke(cli, [*base, "--shard", "1/2", "-o", str(tmp_path / "1")]).exit_code == 0
+    assert runner.invoke(cli, [*base, "--shard", "2/2", "-o", str(tmp_path / "2"), "--fail-on", "broken"]).exit_code == 0
+    paths = [str(tmp_path / k / "linkcheck.json") for k in ("1", "2")]
+    result = runner.invoke(cli, ["merge", *paths, "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "different --fail-on" in result.output
