@@ -55,24 +55,31 @@ def sanitize_keep_lines(text: str) -> str:
     return "\n".join(sanitize(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
-def _file_property(source: str, workspace: str | None) -> str | None:
-    """A path GitHub can place in the repository: relative to the workspace, ``/`` separated."""
+def _file_property(source: str, workspace: str | None, cwd: Path | None = None) -> str | None:
+    """A path GitHub can place in the repository: relative to the workspace (the repository root),
+    ``/`` separated, also when linkcheck ran in a subfolder of it (a relative source counts from
+    ``cwd``)."""
     if source == "-" or "://" in source:
         return None
     path = Path(source)
-    if path.is_absolute():
-        if not workspace:
-            return path.as_posix()
+    if workspace and (path.is_absolute() or cwd is not None):
         try:
-            path = path.resolve().relative_to(Path(workspace).resolve())
+            path = (path if path.is_absolute() else Path(cwd or ".") / path).resolve().relative_to(
+                Path(workspace).resolve())
         except ValueError:
-            return path.as_posix()
+            if path.is_absolute():
+                return path.as_posix()
+            path = Path(source)
+    elif path.is_absolute():
+        return path.as_posix()
     return PurePosixPath(*path.parts).as_posix() if path.parts else None
 
 
-def _command(level: str, result: Result, occurrence: Occurrence | None, workspace: str | None) -> str:
+def _command(
+    level: str, result: Result, occurrence: Occurrence | None, workspace: str | None, cwd: Path | None
+) -> str:
     properties: list[tuple[str, str]] = []
-    file = _file_property(occurrence.source, workspace) if occurrence is not None else None
+    file = _file_property(occurrence.source, workspace, cwd) if occurrence is not None else None
     if occurrence is not None and file is not None:
         properties.append(("file", file))
         if not file.lower().endswith(".pdf"):
@@ -90,6 +97,7 @@ def workflow_commands(
     fail_on: frozenset[Verdict] | None = None,
     *,
     workspace: str | None = None,
+    cwd: Path | None = None,
     limit: int = DEFAULT_MAX_ANNOTATIONS,
 ) -> list[str]:
     """One workflow command per occurrence, at the level every report gives it (``Report.level``):
@@ -101,7 +109,7 @@ def workflow_commands(
     for level, result, occurrence in _annotated(report):
         if len(commands) >= limit:
             break
-        commands.append(_command(level, result, occurrence, workspace))
+        commands.append(_command(level, result, occurrence, workspace, cwd))
     return commands
 
 
@@ -140,7 +148,7 @@ def emit_github(
         return False
     if fail_on is not None:
         report = replace(report, fail_on=fail_on)
-    for command in workflow_commands(report, workspace=env.get("GITHUB_WORKSPACE")):
+    for command in workflow_commands(report, workspace=env.get("GITHUB_WORKSPACE"), cwd=Path.cwd()):
         stdout.write(command + "\n")
     stdout.flush()
     summary = env.get("GITHUB_STEP_SUMMARY")

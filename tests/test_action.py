@@ -137,7 +137,7 @@ def workspace(tmp_path: Path, site: HTTPServer) -> Path:
 def test_action_metadata_is_complete() -> None:
     action = _load(ACTION)
     assert action["runs"]["using"] == "composite"
-    assert {"args", "format", "fail"} <= set(action["inputs"])
+    assert {"args", "format", "fail", "working-directory", "fail-if-empty", "job-summary"} <= set(action["inputs"])
     assert {"exit-code", "report-dir", "report-json", "report-html", "report-markdown"} <= set(action["outputs"])
     for name, spec in action["outputs"].items():
         assert spec["value"].startswith("${{ steps.check.outputs."), name
@@ -231,3 +231,82 @@ def test_pre_commit_hook_definition() -> None:
     assert set(hook["types_or"]) == {"markdown", "html", "text"}
     assert hook.get("pass_filenames", True) is True
     assert "--no-progress" in hook["entry"] or "--no-progress" in hook.get("args", [])
+
+
+def test_unbalanced_quote_in_args_is_one_error_line_and_exit_2(
+    tmp_path: Path, fake_python: Path, workspace: Path
+) -> None:
+    runner = Runner(tmp_path, {"args": "'my docs bad.md", "fail": "false"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 2
+    assert "Traceback" not in check.stderr and "Missing argument" not in check.stderr
+    assert check.stderr.splitlines() == ["linkcheck: error: input args: No closing quotation"
+                                         " (quote like a shell: 'my docs' or \"my docs\")"]
+    assert [line for line in check.stdout.splitlines() if line.startswith("::error")] == [
+        "::error title=linkcheck::input args: No closing quotation (quote like a shell: 'my docs' or \"my docs\")"]
+    assert runner.outputs == {"exit-code": "2"}
+    assert not (workspace / "linkcheck-reports").exists()
+
+
+def test_outputs_name_only_the_reports_this_run_wrote(tmp_path: Path, fake_python: Path, workspace: Path) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    Runner(first, {"args": "bad.md --no-cache --timeout 5 --retries 0", "format": "json,html,sarif",
+                   "fail": "false"}, fake_python).run_steps(workspace)
+    assert (workspace / "linkcheck-reports" / "linkcheck.sarif").is_file()
+    second = tmp_path / "second"
+    second.mkdir()
+    runner = Runner(second, {"args": "bad.md --no-cache --timeout 5 --retries 0", "format": "json",
+                             "fail": "false"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 0, check.stderr
+    assert {k for k in runner.outputs if k.startswith("report-")} == {"report-dir", "report-json"}
+    third = tmp_path / "third"
+    third.mkdir()
+    failed = Runner(third, {"args": "missing.md", "format": "json,html", "fail": "false"}, fake_python)
+    _, check = failed.run_steps(workspace)
+    assert check.code == 2
+    assert {k for k in failed.outputs if k.startswith("report-") and k != "report-dir"} == set(), \
+        "the reports of an earlier run are not this run's"
+
+
+def test_working_directory_keeps_paths_relative_to_the_repository(
+    tmp_path: Path, fake_python: Path, workspace: Path, site: HTTPServer
+) -> None:
+    (workspace / "my docs" / "sub.md").write_text(f"x\n[Gone]({site.url_for('/gone')})\n", encoding="utf-8")
+    runner = Runner(tmp_path, {"args": "sub.md good.md --no-cache --timeout 5 --retries 0",
+                               "working-directory": "my docs", "format": "json,sarif"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 1, check.stderr
+    assert runner.outputs["report-dir"] == "my docs/linkcheck-reports"
+    assert runner.outputs["report-sarif"] == "my docs/linkcheck-reports/linkcheck.sarif"
+    assert (workspace / runner.outputs["report-json"]).is_file()
+    [annotation] = [line for line in check.stdout.splitlines() if line.startswith("::error file=")]
+    assert annotation.startswith("::error file=my docs/sub.md,line=2,col=8,")
+    sarif = json.loads((workspace / runner.outputs["report-sarif"]).read_text(encoding="utf-8"))
+    [result] = sarif["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "my%20docs/sub.md"
+    assert location["region"] == {"startLine": 2, "startColumn": 8}
+
+
+def test_fail_if_empty_and_job_summary_off(tmp_path: Path, fake_python: Path, workspace: Path) -> None:
+    (workspace / "empty.md").write_text("No links at all.\n", encoding="utf-8")
+    runner = Runner(tmp_path, {"args": "empty.md --no-cache", "fail-if-empty": "true", "format": "markdown",
+                               "job-summary": "false"}, fake_python)
+    _, check = runner.run_steps(workspace)
+    assert check.code == 1
+    assert "::error title=linkcheck::no links found (fail-if-empty is true)" in check.stdout
+    assert runner.outputs["exit-code"] == "1"
+    assert runner.outputs["report-json"] == "linkcheck-reports/linkcheck.json"
+    assert runner.files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8") == ""
+    second = tmp_path / "second"
+    second.mkdir()
+    lenient = Runner(second, {"args": "empty.md --no-cache"}, fake_python)
+    _, check = lenient.run_steps(workspace)
+    assert check.code == 0 and lenient.outputs["exit-code"] == "0"
+    assert "## linkcheck report" in lenient.files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+    bad = tmp_path / "third"
+    bad.mkdir()
+    _, check = Runner(bad, {"args": "empty.md", "job-summary": "maybe"}, fake_python).run_steps(workspace)
+    assert check.code == 2 and "input job-summary: 'maybe' is not true or false" in check.stderr
