@@ -34,6 +34,7 @@ __all__ = [
     "STOP_TITLES",
     "is_moved_permanently",
     "judge",
+    "page_says_not_found",
     "title_says_not_found",
     "needs_probe",
 ]
@@ -317,7 +318,22 @@ def soft_404_reason(
     home page). Weak ones (a phrase in the text, a generic title) only count when a made-up path
     on the same site answers with the same page.
     """
-    if _expects_not_found(target):
+    expected = target.expected.title if target.expected is not None else None
+    reason = page_says_not_found(page, expected)
+    if reason is not None or _expects_not_found(target):
+        return reason
+    if _is_deep_link(fetch.url) and fetch.redirects and _is_home(fetch.final_url):
+        return "redirected_to_home"
+    if probe is not None and probe_page is not None and _is_deep_link(fetch.url) and _same_page(page, probe, probe_page):
+        return "same_as_missing_page"
+    return None
+
+
+def page_says_not_found(page: Page, expected_title: str | None = None) -> str | None:
+    """The strong, page-only soft-404 signals: the title or first heading says "not found", or the
+    start of the text is a wiki's "no article with this name" or a "404 … not found" notice.
+    None when the citation itself is about a missing page ("404: NOT_FOUND" cited by that name)."""
+    if expected_title and _says_not_found(expected_title):
         return None
     for signal, text in (("title", page.title), ("h1", page.h1)):
         if text and title_says_not_found(text):
@@ -327,10 +343,6 @@ def soft_404_reason(
         return "no_such_article"
     if head and _CODE_404.search(head) and _says_not_found(head):
         return "not_found_text"
-    if _is_deep_link(fetch.url) and fetch.redirects and _is_home(fetch.final_url):
-        return "redirected_to_home"
-    if probe is not None and probe_page is not None and _is_deep_link(fetch.url) and _same_page(page, probe, probe_page):
-        return "same_as_missing_page"
     return None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from linkcheck.citation import compare_title
 from linkcheck.config import DEFAULT_TITLE_THRESHOLD
-from linkcheck.judge import title_says_not_found
+from linkcheck.judge import page_says_not_found
 from linkcheck.models import Expectation, Page
 
 DATA = Path(__file__).parent / "data" / "citations"
@@ -44,12 +44,13 @@ def page_of(signals: dict) -> Page:
         if signals.get(key):
             candidates.append((signal, signals[key]))
     return Page(is_html=True, title=title, candidates=tuple(candidates), publisher=signals.get("site_name"),
-                h1=signals.get("h1"), language=(signals.get("lang") or "").split("-")[0].lower() or None)
+                h1=signals.get("h1"), text=signals.get("text", ""), published=(signals.get("published") or "")[:10] or None,
+                language=(signals.get("lang") or "").split("-")[0].lower() or None)
 
 
 def flagged(text: str, signals: dict, url: str) -> bool:
     page = page_of(signals)
-    if any(t and title_says_not_found(t) for t in (page.title, page.h1)):
+    if page_says_not_found(page, text) is not None:
         return True
     check = compare_title(Expectation(title=text), page, threshold=DEFAULT_TITLE_THRESHOLD, final_url=url)
     return check is not None and check.match is False

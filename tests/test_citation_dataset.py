@@ -29,12 +29,13 @@ PAGE_KEYS = frozenset({"title", "h1", "og_title", "site_name", "lang", "descript
 REQUIRED = ("id", "text", "url", "page", "text_lang", "label", "class", "source")
 REQUIRED_LANGS = frozenset({"en", "de", "fr", "es", "it", "nl", "pt", "ja"})
 # Floors rise as the set grows; the targets are 400 rows, 10 per required language, every class.
-MIN_ROWS = 330
+MIN_ROWS = 450
 MIN_PER_REQUIRED_LANG = 1
-LANGS_SO_FAR = frozenset({"en", "de", "fr", "es", "pt", "ja", "it"})
+LANGS_SO_FAR = frozenset({"en", "de", "fr", "es", "pt", "ja", "it", "nl"})
 CLASSES_SO_FAR = frozenset({"same", "site_suffix", "reordered", "paraphrase", "hub_listing", "home_page",
-                            "unrelated_same_lang"})
-LABELS_SO_FAR = frozenset({"match", "mismatch"})
+                            "unrelated_same_lang", "translation", "near_miss_entity", "near_miss_ordinal",
+                            "soft404_phrase", "not_found_in_longer_title"})
+LABELS_SO_FAR = LABELS
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG_RE = re.compile(r"^[a-z]{2}$")
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+\-Z]*)?$")

@@ -11,15 +11,15 @@ from __future__ import annotations
 from tests.citation_eval import figures, table
 
 TARGETS = {"precision": 0.95, "recall": 0.85, "false_alarms": 0.02, "wrong_recall": 0.90}
-FLOORS = {"precision": 0.80, "recall": 0.83, "false_alarms": 0.078, "wrong_recall": 0.86}
-"""Held-half figures reached (README "Titles" table); raise them as the judgement improves."""
+FLOORS = {"precision": 0.86, "recall": 0.87, "false_alarms": 0.078, "wrong_recall": 0.86}
+"""Held-half figures reached (README "Titles" table) on the 461-row set; raise them as the judgement improves."""
 
 
 def test_held_figures_do_not_fall_below_the_floors() -> None:
     print("\n" + table("held"))
     print(f"issue 9 targets: {TARGETS}")
     held = figures("held")
-    assert held.n_pairs >= 150 and held.n_correct >= 150 and held.n_wrong >= 50
+    assert held.n_pairs >= 220 and held.n_correct >= 150 and held.n_wrong >= 50
     assert held.precision >= FLOORS["precision"]
     assert held.recall >= FLOORS["recall"]
     assert held.false_alarms <= FLOORS["false_alarms"]

@@ -52,8 +52,11 @@ Verdict rules of ``compare_title``:
 * A link text that is not a citation (``kind.not_citation``: identifier, mention, version,
   footnote, URL, badge, generic words, licence or bare name): ``match=None``, detail
   ``not_citation:REASON``, unless it equals the title.
-* A date, ordinal, identifier or year that differs in the same slot (``facts``), or one swapped
-  name (``entities``): ``match=False`` with the evidence as detail, whatever the overlap.
+* A date, ordinal, identifier, year, version ("3.11" / "3.12"; "3.12" agrees with "3.12.7") or
+  part ("Part II" against no part) that differs in the same slot (``facts``), a different code
+  name opening both titles ("ftplib — …" / "poplib — …") or one swapped name (``entities``):
+  ``match=False`` with the evidence as detail, whatever the overlap. An edge segment guessed to
+  be a site name is not dropped when it carries such a fact.
 * A low score is not a mismatch when the link text is a short description sharing a word with
   the page or its URL (``partial_description``), when three long words are shared
   (``title_unverifiable: shares …``), or when the page's title is a login wall (``login_page``).
@@ -71,7 +74,9 @@ Verdict rules of ``compare_title``:
   contradict a Japanese page. The same holds for same-script languages: the language of each
   title is guessed from its function words ("the/of/and", "der/und/für", "le/et/pour" …); the
   expected title falls back to English when it is plain ASCII, the found title to the page's
-  ``language`` (German is also told by its letters and word endings). When both are known and
+  ``language`` (German is also told by its letters and word endings); when function words tie
+  between languages ("e": Italian or Portuguese) and the page's language is none of them, the
+  languages differ ("it|pt/en"). When both are known and
   differ, a low score is ``title_unverifiable: languages differ: en/fr`` rather than
   a mismatch — unless the titles contradict each other in facts any language shares (different
   years, different countries: "Scholz visits Japan" vs "Scholz besucht Indien"), which stays a

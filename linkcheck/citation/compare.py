@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
-from .entities import name_disagreement
+from .entities import name_disagreement, subject_disagreement
 from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
 from .kind import is_login_title, not_citation
@@ -40,6 +40,8 @@ def _best_candidate(expected: str, candidates: list[tuple[str, str]], sites: lis
     for signal, text in candidates:
         for variant, factor in variants(text, sites):
             exact = normalise_title(variant) == norm_expected
+            if exact and factor < 1.0 and disagreement(want.words, Tokens.of(text).words):
+                exact = False  # the edge segment guessed to be a site name is "Part II", "3.12": a fact
             if exact:  # scores 100 and nothing ranks above (100, exact): stop here
                 return _Best(signal, text, 100.0, True, _contains(expected, variant))
             score = round(factor * score_tokens(want, Tokens.of(variant, is_found=True), known), 1)
@@ -136,7 +138,7 @@ def compare_title(
     result: bool | None = is_match
     contradiction = None if best.exact else disagreement(Tokens.of(want).words, Tokens.of(best.text).words)
     if contradiction is None and not best.exact and mode == "fuzzy":
-        contradiction = name_disagreement(want, best.text, site_words(sites))
+        contradiction = subject_disagreement(want, best.text) or name_disagreement(want, best.text, site_words(sites))
     if contradiction is not None:  # another date, ordinal, identifier, year or name: whatever the overlap
         return TitleCheck(want, best.text, best.score, False, signal=best.signal, detail=contradiction)
     if not is_match:

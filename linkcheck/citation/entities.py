@@ -6,6 +6,12 @@ the words left unmatched on *both* sides are all names (capitalised inside a sen
 or countries), and everything else matches. A paraphrase leaves ordinary words unmatched ("sign"
 / "ink") and is not one. Title Case and German titles (where every noun is capitalised) only
 count countries.
+
+``subject_disagreement`` reads the subject slot of reference titles: "ftplib — FTP protocol
+client" and "poplib — POP3 protocol client" are sibling pages of one series that differ only in
+the code name they open with. When both titles open with a lower-case code name (a module,
+package or command: ``[a-z][a-z0-9._-]*``) followed by a dash or colon and a description, and the
+names differ, they are two documents, whatever their descriptions share.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from .normalise import normalise_title
 from .score import matched_indexes
 from .tokens import Tokens
 
-__all__ = ["name_disagreement"]
+__all__ = ["name_disagreement", "subject_disagreement"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -66,4 +72,22 @@ def name_disagreement(expected: str, found: str, site_words: frozenset[str] = fr
         return None
     if all(w in names_e for w in miss_e) and all(w in names_f for w in miss_f):
         return f"names disagree: {' '.join(miss_e)} vs {' '.join(miss_f)}"
+    return None
+
+
+_SUBJECT = re.compile(r"^\s*([a-z][a-z0-9_.\-]*[a-z0-9])\s*(?:[:：]|\s(?:-{1,3}|[–—])(?=\s))\s*(\S.*)$")
+
+
+def _subject(title: str) -> str | None:
+    match = _SUBJECT.match(title)
+    if match is None or len(match.group(2).split()) < 2 and match.group(2).isascii():
+        return None
+    return normalise_title(match.group(1))
+
+
+def subject_disagreement(expected: str, found: str) -> str | None:
+    """"subjects disagree: ftplib vs poplib" when both titles open with different code names."""
+    mine, theirs = _subject(expected), _subject(found)
+    if mine and theirs and mine != theirs:
+        return f"subjects disagree: {mine} vs {theirs}"
     return None

@@ -3,15 +3,20 @@
 ``canonical(text)`` rewrites them into one token each, the same whatever the language or format,
 so that word matching sees "7 May 2014", "07/05/2014", "7. Mai 2014" and "2014年5月7日" as one
 word ``d20140507``; "22nd", "22e", "22ème", "22º" and "第22回" as ``o22``; "IP/11/654",
-"C-122/23", "statement_22_3022" as ``idip11654``, ``idc12223``, ``idstatement223022``. Each
+"C-122/23", "statement_22_3022" as ``idip11654``, ``idc12223``, ``idstatement223022``; version
+numbers ("Python 3.12", "v2.0.1") as ``v3p12``, ``v2p0p1``; the part of a series ("Part II",
+"Teil 2", "Deuxième partie", "parte II", "その 2") as ``part2``. Each
 kind is a *slot*: two titles that both fill it with different values contradict each other
-(``disagreement``), which no overlap of other words can outweigh.
+(``disagreement``), which no overlap of other words can outweigh. A version agrees with a longer
+one it begins ("3.12" and "3.12.7"). A second or later part is another document than a title
+naming no part (the first part is often cited without its number, a later one never is).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 __all__ = ["canonical", "disagreement"]
 
@@ -51,6 +56,22 @@ _ORDINALS = [
     re.compile(r"第\s*(\d{1,4})\s*[回次届期号]"),
     re.compile(r"(?<![\w.])(\d{1,4})(?:st|nd|rd|th|e|er|ère|re|ème|eme|º|ª)(?!\w)", re.IGNORECASE),
 ]
+_VERSION = re.compile(r"(?<![\w.])[vV]?(\d{1,3}(?:\.\d{1,4}){1,3})(?![\w]|\.\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_PART_ORDINALS = {
+    **dict.fromkeys("first premiere premier primera primero prima primo primeira erster erste".split(), 1),
+    **dict.fromkeys("second deuxieme seconde segunda segundo seconda secondo zweiter zweite".split(), 2),
+    **dict.fromkeys("third troisieme tercera tercero terza terzo terceira dritter dritte".split(), 3),
+    **dict.fromkeys("fourth quatrieme cuarta cuarto quarta quarto vierter vierte".split(), 4),
+}
+_PART_WORD = r"(?:part|parts|teil|partie|parte|deel|parti)"
+_NUMBERISH = r"(\d{1,2}|[ivx]{1,4})"
+_PARTS = [
+    re.compile(rf"(?<!\w){_PART_WORD}\s+{_NUMBERISH}(?!\w)", re.IGNORECASE),  # Part II, Teil 2, parte II
+    re.compile(rf"(?<!\w)([^\W\d_]+)\s+{_PART_WORD}(?!\w)", re.IGNORECASE),  # Deuxième partie, zweiter Teil
+    re.compile(r"その\s*(\d{1,2})"),  # その 2
+]
+_PART_HINT = re.compile(r"part|teil|deel|その", re.IGNORECASE)
 _IDENTIFIER = re.compile(
     r"(?<![\w/])(?P<id>[A-Za-z]{1,12}[/_-]\d{1,6}(?:[/_-]\d{1,6})+|[A-Za-z]-\d{1,6}/\d{2,4})(?![\w/])"
 )
@@ -68,9 +89,19 @@ def _date(match: re.Match[str]) -> str:
     return token
 
 
+def _part(match: re.Match[str]) -> str:
+    value = match.group(1).lower()
+    value = "".join(c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c))
+    number = int(value) if value.isdigit() else _ROMAN.get(value) or _PART_ORDINALS.get(value)
+    return f" part{number} " if number else match.group(0)
+
+
 @functools.lru_cache(maxsize=4096)
 def canonical(text: str) -> str:
-    """``text`` with its dates, ordinals and identifiers as one canonical token each."""
+    """``text`` with its dates, ordinals, identifiers, versions and parts as one token each."""
+    if _PART_HINT.search(text):
+        for pattern in _PARTS:
+            text = pattern.sub(_part, text)
     if not any(c.isdigit() for c in text):
         return text
     out = _IDENTIFIER.sub(lambda m: " id" + re.sub(r"[/_-]", "", m.group("id")).lower() + " ", text)
@@ -78,10 +109,10 @@ def canonical(text: str) -> str:
         out = pattern.sub(_date, out)
     for pattern in _ORDINALS:
         out = pattern.sub(lambda m: f" o{int(m.group(1))} ", out)
-    return out
+    return _VERSION.sub(lambda m: " v" + m.group(1).replace(".", "p") + " ", out)
 
 
-_SLOT_NAMES = {"d": "dates", "o": "ordinals", "id": "identifiers", "year": "years"}
+_SLOT_NAMES = {"d": "dates", "o": "ordinals", "id": "identifiers", "year": "years", "v": "versions", "part": "parts"}
 
 
 def _slots(words: tuple[str, ...]) -> dict[str, set[str]]:
@@ -96,6 +127,10 @@ def _slots(words: tuple[str, ...]) -> dict[str, set[str]]:
             slots.setdefault("id", set()).add(word[2:])
         elif re.fullmatch(r"(?:19|20)\d\d", word):
             slots.setdefault("year", set()).add(word)
+        elif re.fullmatch(r"v\d+(?:p\d+)+", word):
+            slots.setdefault("v", set()).add(word[1:].replace("p", "."))
+        elif re.fullmatch(r"part\d+", word):
+            slots.setdefault("part", set()).add(word[4:])
     return slots
 
 
@@ -103,12 +138,23 @@ def disagreement(expected_words: tuple[str, ...], found_words: tuple[str, ...]) 
     """"dates disagree: 2014-05-07 vs 2014-05-08" when a slot both titles fill has no common
     value (dates, ordinals, identifiers; years), else None."""
     mine, theirs = _slots(expected_words), _slots(found_words)
-    for slot in ("d", "o", "id", "year"):
+    for one, other in ((mine, theirs), (theirs, mine)):
+        if "part" in one and "part" not in other and min(int(p) for p in one["part"]) >= 2:
+            return f"parts disagree: {_show('part', mine.get('part', {'none'}))} vs {_show('part', theirs.get('part', {'none'}))}"
+    if "v" in mine and "v" in theirs and not any(_same_version(a, b) for a in mine["v"] for b in theirs["v"]):
+        return f"versions disagree: {_show('v', mine['v'])} vs {_show('v', theirs['v'])}"
+    for slot in ("d", "o", "id", "year", "part"):
         if slot in mine and slot in theirs and not mine[slot] & theirs[slot]:
             if slot == "year" and "d" in mine and "d" in theirs:
                 continue  # already told as dates
             return f"{_SLOT_NAMES[slot]} disagree: {_show(slot, mine[slot])} vs {_show(slot, theirs[slot])}"
     return None
+
+
+def _same_version(a: str, b: str) -> bool:
+    """"3.12" and "3.12.7" name the same release line; "3.11" and "3.12" do not."""
+    short, long = sorted((a, b), key=len)
+    return long == short or long.startswith(short + ".")
 
 
 def _show(slot: str, values: set[str]) -> str:

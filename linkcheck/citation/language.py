@@ -69,7 +69,19 @@ def language_difference(expected: str, found: str, page: Page) -> str | None:
     # nothing on German pages.
     lang_e = guess_language(expected) or _letters_language(expected) or ("en" if expected.isascii() else None)
     lang_f = guess_language(found) or page.language
+    if lang_e is None and lang_f:
+        # Function words tie ("e" is Italian and Portuguese): the text is one of those, and if
+        # the page's language is none of them, they still differ ("Entrada e Saída" / "Input and Output").
+        tied = _tied_languages(expected)
+        return f"{'|'.join(tied)}/{lang_f}" if tied and lang_f not in tied else None
     return f"{lang_e}/{lang_f}" if lang_e and lang_f and lang_e != lang_f else None
+
+
+def _tied_languages(text: str) -> list[str]:
+    words = normalise_title(text).split()
+    tally = {lang: sum(w in vocab for w in words) for lang, vocab in LANG_WORDS.items()}
+    top = max(tally.values(), default=0)
+    return sorted(lang for lang, n in tally.items() if n == top) if top else []
 
 
 _LETTERS: tuple[tuple[str, str], ...] = (("äöüß", "de"), ("ñ¿¡", "es"), ("ãõ", "pt"), ("èêëçœ", "fr"), ("ĳ", "nl"))

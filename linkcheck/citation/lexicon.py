@@ -26,7 +26,8 @@ LANG_WORDS = {
     "it": wordset("il lo gli della delle degli e per con una sul nel tra dei dal alla alle che "
                   "non sono come anche piu questo questa"),
     "nl": wordset("het een van en voor met op is zijn niet ook bij naar uit dat die deze wordt "
-                  "worden over om aan hoe wat nieuwe nieuw"),
+                  "worden over om aan hoe wat nieuwe nieuw heeft hebben kan kunnen moet moeten zal "
+                  "zullen wil geen nog maar wel al ondanks tijdens tegen tussen zonder onder door"),
     "pt": wordset("o os as do da dos das e para com uma um em no na nos nas por sobre como mais "
                   "nao sao seu sua pelo pela ao entre"),
 }
