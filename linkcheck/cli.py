@@ -232,67 +232,17 @@ def _config_value(ctx: click.Context, option: click.Option, key: str, value: Any
 
 
 def _parse_verdicts(text: str) -> frozenset[Verdict]:
-    names = [n.strip().lower() for n in text.split(",") if n.strip()]
-    if not names:
-        raise UsageError("--fail-on: give at least one verdict (leave the option out for the default)")
-    try:
-        return frozenset(Verdict(n) for n in names)
-    except ValueError:
-        valid = ", ".join(v.value for v in Verdict)
-        raise UsageError(f"--fail-on: {text!r} is not a list of verdicts ({valid})") from None
+    from .options import parse_verdicts
+
+    return parse_verdicts(text)
 
 
 def _build_config(**opts: Any) -> Config:
-    import os
+    """The one validation path of the command line and the library (``options.build_config``)."""
+    from .options import build_config
 
-    from .proxy import PROXY_VARIABLES, parse_proxies
-
-    proxy_env = tuple((k, v) for k, v in os.environ.items() if k.lower() in PROXY_VARIABLES)
-    parse_proxies(opts.get("proxy"), dict(proxy_env))  # a malformed proxy URL is a usage error now, not per link
-    return Config(
-        proxy=opts.get("proxy") or None,
-        proxy_env=proxy_env,
-        concurrency=opts.get("concurrency", DEFAULT_CONCURRENCY),
-        per_host=opts.get("per_host", DEFAULT_PER_HOST),
-        timeout=opts["timeout"],
-        retries=opts.get("retries", DEFAULT_RETRIES),
-        accept=parse_accept(opts["accept"]) if opts.get("accept") else Config().accept,
-        include=tuple(compile_regex(p, "--include") for p in opts.get("include", ())),
-        exclude=tuple(compile_regex(p, "--exclude") for p in opts.get("exclude", ())),
-        remap=tuple(parse_remap(r) for r in opts.get("remap", ())),
-        resolve=parse_resolve(opts.get("resolve", ())),
-        ca_bundle=opts.get("ca_bundle"),
-        title_threshold=opts.get("title_threshold", DEFAULT_TITLE_THRESHOLD),
-        titles=opts.get("titles") or "fail",
-        as_of=_as_of_day(opts.get("as_of")),
-        user_agent=opts["user_agent"],
-        headers=_headers_for_all_hosts(opts.get("headers", ())),
-        host_headers=tuple(parse_host_header(h) for h in (*_settings_host_headers(), *opts.get("host_headers", ()))),
-        check_fragments=opts.get("check_fragments", True),
-        exclude_private=opts.get("exclude_private", False) or opts.get("exclude_all_private", False),
-        exclude_loopback=opts.get("exclude_loopback", False) or opts.get("exclude_all_private", False),
-        exclude_link_local=opts.get("exclude_link_local", False) or opts.get("exclude_all_private", False),
-    )
-
-
-def _as_of_day(value: str | None) -> str | None:
-    if not value:
-        return None
-    from .archive import parse_as_of
-
-    return parse_as_of(value).date().isoformat()
-
-
-def _headers_for_all_hosts(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """``--header`` values; a credential among them is sent to every cited site, so say so."""
-    from .config import CREDENTIAL_HEADERS
-
-    headers = tuple(parse_header(h) for h in values)
-    for name, _ in headers:
-        if name.lower() in CREDENTIAL_HEADERS:
-            click.echo(f"linkcheck: warning: --header {name} is sent to every host in the documents;"
-                       f" use --host-header 'HOST={name}: …' to send it to one host only", err=True)
-    return headers
+    return build_config(opts, warn=lambda message: click.echo(f"linkcheck: warning: {message}", err=True),
+                        extra_host_headers=_settings_host_headers())
 
 
 _HOSTS_KEY = "linkcheck.hosts"
@@ -399,9 +349,9 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     config = _build_config(**opts)
     shard = _shard(opts.get("shard"))
     formats = _formats(opts["formats"])
-    fail_on = _parse_verdicts(opts["fail_on"]) if opts.get("fail_on") is not None else None
-    if config.titles == "warn":  # reported in every format, but not a reason to fail the run
-        fail_on = (fail_on or frozenset(v for v in Verdict if v.is_failure)) - {Verdict.TITLE_MISMATCH}
+    from .options import effective_fail_on
+
+    fail_on = effective_fail_on(opts.get("fail_on"), config.titles)
     expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
     max_cache_age = parse_duration(opts["max_cache_age"])
     archive = None

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from .client import Client
     from .shard import Shard
 
-__all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run"]
+__all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run",
+           "run_async"]
 
 OnResult = Callable[[Result], None]
 
@@ -175,6 +176,7 @@ async def check_targets(
     cache: Cache | None = None,
     max_cache_age: float = DEFAULT_MAX_CACHE_AGE,
     warm_up: Sequence[str] = (),
+    signals: bool = True,
 ) -> list[Result]:
     """Check every target concurrently (limits live in the client); results in target order.
 
@@ -189,7 +191,7 @@ async def check_targets(
     interrupt = _Interrupt()
     loop = asyncio.get_running_loop()
     installed: dict[signal.Signals, _SignalHandler] = {}
-    for signum in _STOP_SIGNALS:
+    for signum in _STOP_SIGNALS if signals else ():
         try:
             previous = signal.getsignal(signum)
             loop.add_signal_handler(signum, interrupt.trigger, signum)
@@ -272,7 +274,16 @@ async def _check_through_cache(
     return result
 
 
-def run(
+def run(sources: Sequence[str], config: Config, **options: Any) -> Report:
+    """Run the whole pipeline in a new event loop and return the Report (incomplete when
+    interrupted: SIGINT and SIGTERM stop the checks and keep the results so far).
+
+    Takes the keyword options of ``run_async``."""
+    with raise_on_signals():
+        return asyncio.run(run_async(sources, config, **options))
+
+
+async def run_async(
     sources: Sequence[str],
     config: Config,
     *,
@@ -287,42 +298,38 @@ def run(
     archive: ArchiveOptions | None = None,
     warm_up: Sequence[str] = (),
     shard: Shard | None = None,
+    signals: bool = True,
 ) -> Report:
-    """Run the whole pipeline and return the Report (incomplete when interrupted).
+    """The whole pipeline in the running event loop (``run`` makes one; a library caller that
+    already runs a loop awaits this).
 
     ``warm_up``: modules the caller needs after the run, imported while the checks wait on the
     network (see ``check_targets``). ``shard``: check only the targets of that shard of the plan
     (``shard.py``); the report records the shard, the plan's fingerprint and each result's
-    position in the whole plan, for ``merge``."""
+    position in the whole plan, for ``merge``. ``signals=False`` leaves the loop's SIGINT and
+    SIGTERM handling alone (a library inside someone else's program)."""
     from .shard import plan_fingerprint, select_shard
 
     started = now_iso()
     state = state if state is not None else RunState()
-    fingerprint: list[str] = []
+    documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
+    the_plan = plan(documents, config, expectations)
+    fingerprint = plan_fingerprint(the_plan.targets)
     positions: dict[str, int] = {}
+    if shard is not None:
+        chosen = select_shard(the_plan.targets, shard)
+        positions.update((t.key, i) for i, t in chosen)
+        the_plan = replace(the_plan, targets=tuple(t for _, t in chosen))
+    if on_plan is not None:
+        on_plan(the_plan)
+    results = await check_targets(
+        the_plan.targets, config, on_result=on_result, transport=transport, state=state,
+        cache=cache, max_cache_age=max_cache_age, warm_up=warm_up, signals=signals,
+    )
+    if archive is not None and state.interrupted_by is None:
+        from .archive import suggest_archives
 
-    async def main() -> tuple[Plan, list[Result]]:
-        documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
-        the_plan = plan(documents, config, expectations)
-        fingerprint.append(plan_fingerprint(the_plan.targets))
-        if shard is not None:
-            chosen = select_shard(the_plan.targets, shard)
-            positions.update((t.key, i) for i, t in chosen)
-            the_plan = replace(the_plan, targets=tuple(t for _, t in chosen))
-        if on_plan is not None:
-            on_plan(the_plan)
-        results = await check_targets(
-            the_plan.targets, config, on_result=on_result, transport=transport, state=state,
-            cache=cache, max_cache_age=max_cache_age, warm_up=warm_up,
-        )
-        if archive is not None and state.interrupted_by is None:
-            from .archive import suggest_archives
-
-            results = await suggest_archives(results, config, archive, documents, transport=transport)
-        return the_plan, results
-
-    with raise_on_signals():
-        the_plan, results = asyncio.run(main())
+        results = await suggest_archives(results, config, archive, documents, transport=transport)
     return Report(
         sources=the_plan.sources,
         results=tuple(results),
@@ -331,6 +338,6 @@ def run(
         tool_version=__version__,
         is_complete=state.interrupted_by is None,
         shard=str(shard) if shard is not None else None,
-        plan=fingerprint[0] if fingerprint else None,
+        plan=fingerprint,
         positions=tuple(positions[r.target.key] for r in results) if shard is not None else (),
     )
