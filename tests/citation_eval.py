@@ -52,7 +52,9 @@ def flagged(text: str, signals: dict, url: str) -> bool:
     page = page_of(signals)
     if page_says_not_found(page, text) is not None:
         return True
-    check = compare_title(Expectation(title=text), page, threshold=DEFAULT_TITLE_THRESHOLD, final_url=url)
+    # As the judge calls it: the URL fetched (no #fragment) and the URL cited (with it).
+    check = compare_title(Expectation(title=text), page, threshold=DEFAULT_TITLE_THRESHOLD,
+                          final_url=url.partition("#")[0], cited_url=url)
     return check is not None and check.match is False
 
 

@@ -57,9 +57,13 @@ Verdict rules of ``compare_title``:
   name opening both titles ("ftplib — …" / "poplib — …") or one swapped name (``entities``):
   ``match=False`` with the evidence as detail, whatever the overlap. An edge segment guessed to
   be a site name is not dropped when it carries such a fact.
-* A low score is not a mismatch when the link text is a short description sharing a word with
-  the page or its URL (``partial_description``), when three long words are shared
-  (``title_unverifiable: shares …``), or when the page's title is a login wall (``login_page``).
+* A link text pointing at lines of a source file (``#L133``): ``match=None``, detail
+  ``not_citation:code_line``.
+* A low score is not a mismatch when the link text names the section its #fragment points at
+  (most fragment words in the text: ``cites_section: #…``), when it is a language's name and the
+  page or URL says it is a language version (``language_version: es``), when it is a short
+  description or a whole sentence sharing a word with the page or its URL (``partial_description``), when three long words are shared
+  (``title_unverifiable: shares …``; words of six letters or more, compared by stem), or when the page's title is a login wall (``login_page``).
 * A title that is only the declared site name: ``match=False``, detail ``home_page: …``.
 * With ``as_of``, a page published later whose title does not match: ``match=False``.
 * Nothing known at all (no expectation and no title): ``None``.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
 from .entities import name_disagreement, subject_disagreement
 from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
-from .kind import is_login_title, not_citation
+from .kind import code_line, is_login_title, language_version, not_citation
 from .language import language_difference
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
@@ -60,7 +61,8 @@ RARE_LEN = 6
 def _shared_rare_words(want: str, found: str) -> set[str]:
     """Long words both titles have ("oneworld", "paxlovid"): a reworded headline of the same story
     keeps its names and rare words, an unrelated page seldom shares two."""
-    mine = {w for w in Tokens.of(want).stems if len(w) >= RARE_LEN and not any(c.isdigit() for c in w)}
+    tokens = Tokens.of(want)
+    mine = {s for w, s in zip(tokens.words, tokens.stems) if len(w) >= RARE_LEN and not any(c.isdigit() for c in w)}
     return mine & set(Tokens.of(found, is_found=True).stems)
 
 
@@ -69,9 +71,32 @@ def _is_site_name(title: str, sites: list[str]) -> bool:
     return bool(norm) and any(norm == normalise_title(site) for site in sites)
 
 
+def _is_sentence(text: str) -> bool:
+    """"Archives of precompiled binaries for ripgrep are available for Windows, macOS and Linux.":
+    a sentence ending in a full stop describes its target; titles do not end so."""
+    stripped = text.rstrip()
+    return stripped.endswith(".") and not stripped.endswith("..") and len(stripped.split()) >= 5
+
+
+def _names_section(want: str, cited_url: str | None) -> str | None:
+    """The #fragment when the link text names the section it points at: most of the fragment's
+    words are in the text ("FAQ: How do I update Oh My Zsh?" for ``#how-do-i-update-oh-my-zsh``)."""
+    fragment = (cited_url or "").partition("#")[2]
+    if not fragment or fragment.startswith(("/", "!")) or code_line(cited_url):
+        return None
+    parts = [w for w in re.split(r"[-_.\s]+|%20", fragment.lower()) if w]
+    if len(parts) < 2:
+        return None
+    mine = set(normalise_title(want).split())
+    covered = sum(normalise_title(w) in mine for w in parts)
+    return fragment if covered * 3 >= 2 * len(parts) else None
+
+
 def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
-    """A short description sharing a word with the page or its URL, or a phrase naming the
-    section the URL's #fragment points at (see ``evidence``)."""
+    """A short description sharing a word with the page or its URL, a sentence that does, or a
+    phrase naming the section the URL's #fragment points at (see ``evidence``)."""
+    if _is_sentence(want):
+        return shares_word(want, [t for _, t in page.candidates], final_url, cited_url)
     size = len(informative_words(want)) if want.isascii() else min(len(informative_words(want)), len(want.split()))
     if size > 2 * DESCRIPTIVE_MAX_WORDS:
         return False
@@ -93,7 +118,7 @@ def compare_title(
             return None
         return TitleCheck(expected=None, found=found_title, score=None, match=None)
     if expected is not None and expected.origin == "link_text" and not is_stop_title(want):
-        reason = not_citation(want)
+        reason = not_citation(want) or ("code_line" if code_line(cited_url) else None)
         if reason is not None and normalise_title(want) != normalise_title(found_title or ""):
             return TitleCheck(want, found_title, None, None, detail=f"not_citation:{reason}")
     publisher_detail = None
@@ -150,6 +175,18 @@ def compare_title(
             result, detail = None, "expected_is_publisher"
         elif mode == "fuzzy" and not conflict and len(shared := _shared_rare_words(want, best.text)) >= RARE_SHARED:
             result, detail = None, "title_unverifiable: shares " + ", ".join(sorted(shared)[:3])
+        elif (
+            mode == "fuzzy"
+            and (expected is None or expected.origin == "link_text")
+            and not conflict
+            and (section := _names_section(want, cited_url)) is not None
+        ):
+            result, detail = None, f"cites_section: #{section}"
+        elif (
+            (expected is None or expected.origin == "link_text")
+            and (code := language_version(want, best.text, final_url, cited_url)) is not None
+        ):
+            result, detail = None, f"language_version: {code}"
         elif (
             mode == "fuzzy"
             and (expected is None or expected.origin == "link_text")

@@ -10,6 +10,8 @@ not, and get ``title.match = None`` with the reason as detail ``not_citation:REA
 * ``url_text``: a URL or host shown as text (``github.com/x/y``, ``www.example.org``);
 * ``badge``: what badges and images say (``Build Status``, ``PyPI version``, ``License: MIT``);
 * ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …);
+* ``code_line``: (``code_line(url)``) a link to lines of a source file (``…/file.py#L133``): the
+  text names code, not a document;
 * ``bare_name``: one word, or two capitalised ones, or a licence — a project, product, language
   or licence name ("pandas", "Python", "BSD licensed", "Django REST"): a name says which site,
   not which page; "Budget overview" is a description and is compared.
@@ -21,10 +23,11 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import unquote
 
 from .normalise import normalise_title, words_of
 
-__all__ = ["is_login_title", "not_citation"]
+__all__ = ["code_line", "is_login_title", "language_version", "not_citation"]
 
 _LOGIN = re.compile(r"^(?:sign in|log in|login|sign up|anmelden|connexion|se connecter|iniciar sesión|accedi)\b",
                     re.IGNORECASE)
@@ -172,3 +175,47 @@ def _looks_like_names(text: str) -> bool:
 
 def _is_cjk(text: str) -> bool:
     return any(0x3040 <= ord(c) < 0xA000 for c in text)
+
+
+_LANGUAGES: dict[str, str] = {}
+for _code, _names in {
+    "en": "english", "de": "german deutsch deutsche deutscher", "fr": "french francais française",
+    "es": "spanish espanol español castellano", "it": "italian italiano", "pt": "portuguese portugues português brazilian",
+    "nl": "dutch nederlands", "ja": "japanese 日本語", "zh": "chinese 中文 简体中文 繁體中文 simplified traditional",
+    "ko": "korean 한국어", "ru": "russian русский", "uk": "ukrainian українська", "pl": "polish polski",
+    "tr": "turkish turkce türkçe", "ar": "arabic", "he": "hebrew", "hi": "hindi", "id": "indonesian",
+    "vi": "vietnamese", "th": "thai", "cs": "czech", "sv": "swedish", "no": "norwegian", "da": "danish",
+    "fi": "finnish", "el": "greek", "hu": "hungarian", "ro": "romanian", "fa": "persian farsi",
+}.items():
+    for _name in _names.split():
+        _LANGUAGES[normalise_title(_name)] = _code
+_LANGUAGE_TAILS = frozenset("readme version translation translations docs documentation edition chinese".split())
+_TRANSLATION_HINTS = frozenset(
+    """translation translations translated traduction traductions traducciones traduccion traducao
+    traducoes traduzione traduzioni ubersetzung ubersetzungen vertaling i18n l10n locale locales
+    lang langs languages""".split()
+)
+
+
+def language_version(text: str, *places: str | None) -> str | None:
+    """The language a link text names ("Spanish", "Deutsche readme", "日本語") when the page title or
+    URL says it is a language version: a translation word ("traducciones", "i18n") or that
+    language's code as a path part or file-name part ("/es/", "README.es.md", "zh-CN"); else None.
+    A language name pointing anywhere else is compared like any text ("English readme" for a
+    crate's docs is a mis-link)."""
+    words = normalise_title(text).split()
+    if not words or words[0] not in _LANGUAGES or not all(w in _LANGUAGES or w in _LANGUAGE_TAILS for w in words):
+        return None
+    code = _LANGUAGES[words[0]]
+    for place in places:
+        parts = set(re.split(r"[^a-z0-9]+", unquote(place or "").lower()))
+        if parts & _TRANSLATION_HINTS or code in parts:
+            return code
+    return None
+_CODE_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?$|^lines?-\d+(?::\d+)?$")
+
+
+def code_line(url: str | None) -> bool:
+    """Does the URL point at lines of a source file (GitHub/GitLab ``#L133``, ``#L10-L20``,
+    Bitbucket ``#lines-10``)?"""
+    return bool(url) and bool(_CODE_LINE.match((url or "").partition("#")[2]))

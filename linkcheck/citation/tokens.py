@@ -75,7 +75,7 @@ def _number_kind(word: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def acronyms(tokens: Tokens) -> dict[str, list[tuple[int, ...]]]:
     """Acronyms spelt by runs of 2–6 words ("european union" → eu; "ministry of foreign affairs" →
-    mofa and mfa) mapped to the index runs that spell them. Memoised: callers only read it."""
+    mofa and mfa; "python package index" → pypi, the first word lending two letters) mapped to the index runs that spell them. Memoised: callers only read it."""
     found: dict[str, list[tuple[int, ...]]] = {}
     words = tokens.words
     for start in range(len(words)):
@@ -87,7 +87,9 @@ def acronyms(tokens: Tokens) -> dict[str, list[tuple[int, ...]]]:
                 continue
             full = "".join(words[i][0] for i in run)
             short = "".join(words[i][0] for i in run if words[i] not in STOPWORDS)
-            for acronym in {full, short}:
+            # "PyPI": the first word lends two letters ("python package index").
+            lead = words[start][:2] + short[1:] if len(run) >= 3 else short
+            for acronym in {full, short, lead}:
                 if len(acronym) >= 2:
                     found.setdefault(acronym, []).append(run)
     return found

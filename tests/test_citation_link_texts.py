@@ -1,0 +1,78 @@
+"""Issue 9: README link texts that point at a section, a code line, a language version or a
+site, or that are whole sentences: real links of ``tests/data/citations/readme_links.jsonl``
+with the titles their sites render, against the mis-links the same texts make elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkcheck.citation import compare_title
+from linkcheck.models import Expectation, Page, Verdict
+from tests.servers import html
+from tests.test_check import check_one
+
+THRESHOLD = 52.0
+
+
+def judged(text: str, title: str, url: str):
+    page = Page(is_html=True, title=title, candidates=(("title", title),))
+    check = compare_title(Expectation(title=text), page, threshold=THRESHOLD, final_url=url.partition("#")[0],
+                          cited_url=url)
+    assert check is not None
+    return check
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "url", "detail"),
+    [
+        # ohmyzsh README: the text is the heading of the section the fragment names.
+        ("FAQ: How do I update Oh My Zsh?", "FAQ · ohmyzsh/ohmyzsh Wiki · GitHub",
+         "https://github.com/ohmyzsh/ohmyzsh/wiki/FAQ#how-do-i-update-oh-my-zsh", "cites_section: #how-do-i-update-oh-my-zsh"),
+        # trafilatura README: a link to lines of a source file names code, not a document.
+        ("default regex", "readability/Readability.js at 8e8ec27cd2013940bc6f3cc609de10e35a1d9d86 · mozilla/readability · GitHub",
+         "https://github.com/mozilla/readability/blob/8e8ec27cd2013940bc6f3cc609de10e35a1d9d86/Readability.js#L133",
+         "not_citation:code_line"),
+        # ripgrep README: a sentence describing the page, sharing its name with it.
+        ("Archives of precompiled binaries for ripgrep are available for Windows, macOS and Linux.",
+         "Releases · BurntSushi/ripgrep · GitHub", "https://github.com/BurntSushi/ripgrep/releases", "partial_description"),
+        # ripgrep README: a language's name for a translation repository.
+        ("Spanish", "traducciones/ripgrep at master · UltiRequiem/traducciones · GitHub",
+         "https://github.com/UltiRequiem/traducciones/tree/master/ripgrep", "language_version: es"),
+        # pandas README: the site named by its words; PyPI spells "Python Package Index".
+        ("Python package index", "pandas · PyPI", "https://pypi.org/project/pandas", "expected_is_publisher"),
+    ],
+)
+def test_correct_readme_links_are_no_false_alarm(text: str, title: str, url: str, detail: str) -> None:
+    check = judged(text, title, url)
+    assert check.match is None
+    assert check.detail == detail
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "url"),
+    [
+        # The same kinds of text on another repository's page: mis-links, still caught.
+        ("databases", "FAQ · ohmyzsh/ohmyzsh Wiki · GitHub", "https://github.com/ohmyzsh/ohmyzsh/wiki/FAQ#how-do-i-update-oh-my-zsh"),
+        ("English readme", "crossbeam - Rust", "https://docs.rs/crossbeam/latest/crossbeam/"),
+        ("Archives of precompiled binaries for ripgrep are available for Windows, macOS and Linux.",
+         "crossbeam - Rust", "https://docs.rs/crossbeam/latest/crossbeam/"),
+    ],
+)
+def test_the_same_kinds_of_text_on_an_unrelated_page_are_a_mismatch(text: str, title: str, url: str) -> None:
+    assert judged(text, title, url).match is False
+
+
+def test_a_reworded_description_sharing_three_long_words_is_not_a_mismatch() -> None:
+    """node's README: "images" and "Images" share a stem that is shorter than the words."""
+    check = judged("Docker images for Alpine Linux with Node and optionally, npm, pre-installed",
+                   "GitHub - mhart/alpine-node: Minimal Node.js Docker Images built on Alpine Linux",
+                   "https://github.com/mhart/alpine-node")
+    assert check.match is None and check.detail == "title_unverifiable: shares alpine, docker, imag"
+
+
+def test_a_language_version_link_is_ok_in_the_report() -> None:
+    result, _ = check_one({"/UltiRequiem/traducciones/tree/master/ripgrep":
+                           html("traducciones/ripgrep at master · UltiRequiem/traducciones · GitHub")},
+                          "/UltiRequiem/traducciones/tree/master/ripgrep", title="Spanish")
+    assert result.verdict is Verdict.OK
+    assert result.title is not None and result.title.detail == "language_version: es"
