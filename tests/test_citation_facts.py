@@ -44,6 +44,11 @@ def test_the_same_date_or_ordinal_in_another_format_is_no_contradiction(text: st
         ("Commission fines car parts makers (IP/11/654)", "Commission fines car parts makers (IP/11/655)",
          "identifiers disagree"),
         ("Judgment in Case C-122/23", "Judgment in Case C-112/23 - CURIA", "identifiers disagree"),
+        # EUR-Lex titles (tests/data/titles.jsonl): the Digital Markets Act cited, the Digital Services Act found.
+        ("Regulation (EU) 2022/1925 (Digital Markets Act)",
+         "Regulation (EU) 2022/2065 of the European Parliament and of the Council of 19 October 2022 on a Single "
+         "Market For Digital Services and amending Directive 2000/31/EC (Digital Services Act)",
+         "identifiers disagree: 2022/1925 vs 2022/2065"),
         ("EU-Japan summit, 7 May 2014", "EU-Japan summit, 8 May 2014 - Consilium", "dates disagree: 2014-05-07 vs 2014-05-08"),
         ("EU-Japan Summit 2022 Joint Statement", "EU-Japan Summit 2023 Joint Statement - Consilium", "years disagree: 2022 vs 2023"),
     ],

@@ -3,7 +3,8 @@
 ``canonical(text)`` rewrites them into one token each, the same whatever the language or format,
 so that word matching sees "7 May 2014", "07/05/2014", "7. Mai 2014" and "2014年5月7日" as one
 word ``d20140507``; "22nd", "22e", "22ème", "22º" and "第22回" as ``o22``; "IP/11/654",
-"C-122/23", "statement_22_3022" as ``idip11654``, ``idc12223``, ``idstatement223022``; version
+"C-122/23", "statement_22_3022" as ``idip11654``, ``idc12223``, ``idstatement223022``; the
+numbers of EU acts ("Regulation (EU) 2022/1925", "No 1234/2011") as ``idact2022x1925``; version
 numbers ("Python 3.12", "v2.0.1") as ``v3p12``, ``v2p0p1``; the part of a series ("Part II",
 "Teil 2", "Deuxième partie", "parte II", "その 2") as ``part2``. Each
 kind is a *slot*: two titles that both fill it with different values contradict each other
@@ -71,6 +72,8 @@ _PARTS = [
     re.compile(rf"(?<!\w)([^\W\d_]+)\s+{_PART_WORD}(?!\w)", re.IGNORECASE),  # Deuxième partie, zweiter Teil
     re.compile(r"その\s*(\d{1,2})"),  # その 2
 ]
+_ACT_NUMBER = re.compile(r"(?:\((?:EU|EC|EEC|EU,\s*Euratom|Euratom)\)|\bNo\.?|\bNr\.?|\bn°)\s*(\d{2,4}/\d{1,5})(?![\d/])")
+"""EU acts and numbered documents: "Regulation (EU) 2022/1925", "Directive (EU) 2019/1937", "No 1234/2011"."""
 _PART_HINT = re.compile(r"part|teil|deel|その", re.IGNORECASE)
 _IDENTIFIER = re.compile(
     r"(?<![\w/])(?P<id>[A-Za-z]{1,12}[/_-]\d{1,6}(?:[/_-]\d{1,6})+|[A-Za-z]-\d{1,6}/\d{2,4})(?![\w/])"
@@ -104,7 +107,8 @@ def canonical(text: str) -> str:
             text = pattern.sub(_part, text)
     if not any(c.isdigit() for c in text):
         return text
-    out = _IDENTIFIER.sub(lambda m: " id" + re.sub(r"[/_-]", "", m.group("id")).lower() + " ", text)
+    out = _ACT_NUMBER.sub(lambda m: " idact" + m.group(1).replace("/", "x") + " ", text)
+    out = _IDENTIFIER.sub(lambda m: " id" + re.sub(r"[/_-]", "", m.group("id")).lower() + " ", out)
     for pattern in _DATES:
         out = pattern.sub(_date, out)
     for pattern in _ORDINALS:
@@ -159,6 +163,8 @@ def _same_version(a: str, b: str) -> bool:
 
 def _show(slot: str, values: set[str]) -> str:
     shown = sorted(values)
+    if slot == "id":
+        shown = [v[3:].replace("x", "/") if v.startswith("act") else v for v in shown]
     if slot == "d":
         shown = [f"{v[:4]}-{v[4:6]}-{v[6:]}" for v in shown]
     return "/".join(shown)
