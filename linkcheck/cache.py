@@ -2,7 +2,9 @@
 
 What is stored per normalised URL is the *evidence* (the answer's status, headers that matter,
 redirect chain, and the page facts read from it), not only the verdict: a cached link is judged
-again on every run, so a changed expected title or threshold never reuses a stale comparison.
+again on every run, so a changed expected title, threshold or ``--as-of`` never reuses a stale
+comparison (the page's publication date is kept with its other facts, so ``--as-of`` needs no
+place in the key).
 Only definitive answers are stored; ``timeout``, ``network_error`` and ``blocked`` are always
 checked again. Entries older than ``max_age`` are revalidated with a conditional request
 (``If-None-Match`` / ``If-Modified-Since``): a 304 keeps the evidence.
@@ -92,6 +94,8 @@ def _page_to_json(page: Page) -> dict[str, Any]:
         "text": page.text,
         "language": page.language,
         "charset": page.charset,
+        "charset_note": page.charset_note,
+        "published": page.published,
     }
 
 
@@ -107,6 +111,8 @@ def _page_from_json(data: dict[str, Any]) -> Page:
         text=data["text"],
         language=data["language"],
         charset=data["charset"],
+        charset_note=data.get("charset_note"),
+        published=data.get("published"),  # entries written before it was kept have none
     )
 
 

@@ -202,3 +202,19 @@ def test_json_ld_publication_date_counts_too(tmp_path: Path, httpserver: HTTPSer
     link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
     assert link["verdict"] == "title_mismatch"
     assert link["title"]["detail"] == "published after the citing document: 2023-07-13 > 2022-06-01"
+
+
+def test_a_cached_page_is_judged_against_as_of_like_a_fetched_one(tmp_path: Path, httpserver: HTTPServer) -> None:
+    """The cache keeps the page's publication date: a warm rerun with another --as-of gives the
+    verdict a cold run gives (the cache stores evidence, never the verdict)."""
+    url = _dated_page(httpserver, "Sommet UE-Japon : déclaration commune des dirigeants", "2023-07-13")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"[EU-Japan Summit: joint statement of the leaders]({url})\n", encoding="utf-8")
+    cache = str(tmp_path / "c.sqlite")
+    verdicts = []
+    for as_of in ("2024-01-01", "2022-06-01"):
+        out = tmp_path / as_of
+        CliRunner().invoke(cli, ["check", str(doc), "-o", str(out), "--as-of", as_of, "--cache", cache, "--no-progress"])
+        link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
+        verdicts.append((link["verdict"], "cached" in link["details"]))
+    assert verdicts == [("ok", False), ("title_mismatch", True)]
