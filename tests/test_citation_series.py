@@ -108,3 +108,13 @@ def test_dutch_text_on_a_dutch_page_is_compared() -> None:
     check = compare_title(Expectation(title="'Leven Amsterdam kan doorgaan ondanks corona'"),
                           page("Halsema: Amsterdam heeft de rest van het land hard nodig", "nl"), threshold=THRESHOLD)
     assert check is not None and check.match is False, check
+
+
+def test_german_determiners_are_german_not_italian() -> None:
+    """Two real matchday previews (feverpitch.de, sportschau.de; pages corpus) of the same
+    matchday number in different seasons: "alle" is German here, so they are compared (and differ)
+    instead of "languages differ: it/de"."""
+    check = compare_title(Expectation(title="12. Bundesliga-Spieltag: Alle Spiele, alle Termine und alle TV-Übertragungen"),
+                          page("12. Spieltag der Fußball-Bundesliga Union, Bayern, Freiburg, Frankfurt - vier Teams "
+                               "greifen nach der Spitze", "de"), threshold=THRESHOLD)
+    assert check is not None and check.match is False, check

@@ -18,7 +18,8 @@ LANG_WORDS = {
                   "was were has have will can not your you we our new after over into about than more"),
     "de": wordset("der die das den dem des und fur mit von zum zur zu im ist ein eine uber bei auf "
                   "sich nicht auch nach wie wird werden sind sie er es wir ihr dieser diese dieses aus "
-                  "oder aber noch nur vom beim gegen durch ohne mehr neue neuer neues jetzt was wer"),
+                  "oder aber noch nur vom beim gegen durch ohne mehr neue neuer neues jetzt was wer "
+                  "alle alles einen einem einer unter vor bis seit als"),
     "fr": wordset("le la les des du et pour sur avec au aux un une dans est entre par pas plus qui "
                   "que ne se ce cette ces sont son sa ses leur nous vous apres sans chez comment"),
     "es": wordset("el los las del y por para con una en es sobre entre como mas pero sus tras "
