@@ -108,7 +108,9 @@ def _counts_line(report: Report) -> Text:
         if index:
             line.append(", ")
         line.append(f"{count} {verdict.value}", style=VERDICT_STYLES[verdict])
-    if not report.is_complete:
+    if report.missing_shards:
+        line.append(f" (incomplete: shard {', '.join(report.missing_shards)} missing)", style="yellow")
+    elif not report.is_complete:
         line.append(" (interrupted: incomplete)", style="yellow")
     return line
 

@@ -224,3 +224,19 @@ def test_merge_refuses_shards_checked_with_different_fail_on(runner: CliRunner, 
     result = runner.invoke(cli, ["merge", *paths, "-o", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "different --fail-on" in result.output
+
+
+def test_a_partial_merge_says_which_shards_are_missing_in_every_format(sharded: dict, runner: CliRunner) -> None:
+    tmp: Path = sharded["tmp"]
+    out = tmp / "m-partial-formats"
+    result = runner.invoke(cli, ["merge", _shard_path(tmp, 2), "-o", str(out), "--allow-partial",
+                                 "-f", "markdown", "-f", "html", "-f", "sarif"])
+    missing = f"1/{SHARDS}, 3/{SHARDS}, 4/{SHARDS}"
+    assert result.exit_code in (0, 1) and missing in result.output
+    assert f"**Incomplete merge**: no report of shard {missing}" in (out / "linkcheck.md").read_text(encoding="utf-8")
+    assert f"no report of shard {missing}" in (out / "linkcheck.html").read_text(encoding="utf-8")
+    sarif = json.loads((out / "linkcheck.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    shard_md = runner.invoke(cli, ["report", _shard_path(tmp, 2), "-o", str(out / "shard"), "-f", "markdown"])
+    assert shard_md.exit_code == 0
+    assert f"shard 2/{SHARDS}" in (out / "shard" / "linkcheck.md").read_text(encoding="utf-8")

@@ -223,7 +223,12 @@ def _header(report: Report, failures: int, total: int) -> str:
         status += (f'\n<p class="status">{len(reported)} reported only, not failing this run'
                    f" ({escape(names)}: not in --fail-on)</p>")
     warning = ""
-    if not report.is_complete:
+    if report.missing_shards:
+        warning = (
+            '<p class="warning" role="alert"><strong>Incomplete merge:</strong> no report of shard '
+            f"{escape(', '.join(report.missing_shards))}; their links are not listed.</p>"
+        )
+    elif not report.is_complete:
         warning = (
             '<p class="warning" role="alert"><strong>Incomplete run:</strong> it was interrupted; '
             "only the links checked before that are listed.</p>"

@@ -89,7 +89,13 @@ def _head(report: Report, failure_count: int) -> str:
     if report.fail_on is not None and report.fail_on != _DEFAULT_FAILING:
         failing = ", ".join(f"`{v.value}`" for v in VERDICT_ORDER if v in report.fail_on) or "nothing"
         lines += [f"Fails the run: {failing} (`--fail-on`, `--titles`).", ""]
-    if not report.is_complete:
+    if report.missing_shards:
+        lines += [
+            "> [!WARNING]",
+            f"> **Incomplete merge**: no report of shard {', '.join(report.missing_shards)}; their links are not listed.",
+            "",
+        ]
+    elif not report.is_complete:
         lines += [
             "> [!WARNING]",
             "> **Incomplete run**: it was interrupted; only the links checked before that are listed.",
@@ -98,7 +104,9 @@ def _head(report: Report, failure_count: int) -> str:
     sources = ", ".join(escape_markdown(source) for source in report.sources) or "none"
     meta = (
         f"<sub>Sources: {sources} · started {escape_markdown(report.started_at)} · "
-        f"finished {escape_markdown(report.finished_at)} · linkcheck {escape_markdown(report.tool_version)}</sub>"
+        f"finished {escape_markdown(report.finished_at)} · linkcheck {escape_markdown(report.tool_version)}"
+        + (f" · shard {escape_markdown(report.shard)} (merge with `linkcheck merge`)" if report.shard else "")
+        + "</sub>"
     )
     lines += [meta, ""]
     return "\n".join(lines)
