@@ -118,3 +118,21 @@ def test_german_determiners_are_german_not_italian() -> None:
                           page("12. Spieltag der Fußball-Bundesliga Union, Bayern, Freiburg, Frankfurt - vier Teams "
                                "greifen nach der Spitze", "de"), threshold=THRESHOLD)
     assert check is not None and check.match is False, check
+
+
+def test_a_speech_about_the_cited_paper_is_not_the_paper() -> None:
+    """European Commission pages (pages corpus): the 2017 defence reflection paper, and the
+    Vice-President's speech presenting it, whose title holds every word of the paper's."""
+    check = compare_title(Expectation(title="Reflection paper on the future of European defence"),
+                          page("Vice-President Katainen's speech at the press conference on the reflection paper on the "
+                               "future of European defence", "en"), threshold=THRESHOLD)
+    assert check is not None and check.match is False
+    assert check.detail == "about_page: speech at the cited document"
+
+
+def test_remarks_cited_as_remarks_are_not_an_about_page() -> None:
+    """tests/data/titles.jsonl: the citation names the press conference itself."""
+    check = compare_title(Expectation(title="President von der Leyen's remarks at the EU-Japan summit press conference"),
+                          page("Statement by President von der Leyen at the joint press conference with President "
+                               "Michel and Japanese Prime Minister Kishida", "en"), threshold=THRESHOLD)
+    assert check is not None and check.match is not False

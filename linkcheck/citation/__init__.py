@@ -54,7 +54,8 @@ Verdict rules of ``compare_title``:
   ``not_citation:REASON``, unless it equals the title.
 * A date, ordinal, identifier, year, version ("3.11" / "3.12"; "3.12" agrees with "3.12.7") or
   part ("Part II" against no part) that differs in the same slot (``facts``), a different code
-  name opening both titles ("ftplib — …" / "poplib — …") or one swapped name (``entities``):
+  name opening both titles ("ftplib — …" / "poplib — …"), one swapped name, or a page that is a
+  speech, Q&A or interview *about* the cited title ("about_page: speech at …") (``entities``):
   ``match=False`` with the evidence as detail, whatever the overlap. An edge segment guessed to
   be a site name is not dropped when it carries such a fact.
 * A link text pointing at lines of a source file (``#L133``): ``match=None``, detail

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Expectation, Page, TitleCheck
-from .entities import name_disagreement, subject_disagreement
+from .entities import about_disagreement, name_disagreement, subject_disagreement
 from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
 from .kind import code_line, is_login_title, language_version, not_citation
@@ -163,7 +163,8 @@ def compare_title(
     result: bool | None = is_match
     contradiction = None if best.exact else disagreement(Tokens.of(want).words, Tokens.of(best.text).words)
     if contradiction is None and not best.exact and mode == "fuzzy":
-        contradiction = subject_disagreement(want, best.text) or name_disagreement(want, best.text, site_words(sites))
+        contradiction = (subject_disagreement(want, best.text) or name_disagreement(want, best.text, site_words(sites))
+                         or about_disagreement(want, best.text, site_words(sites)))
     if contradiction is not None:  # another date, ordinal, identifier, year or name: whatever the overlap
         return TitleCheck(want, best.text, best.score, False, signal=best.signal, detail=contradiction)
     if not is_match:

@@ -12,6 +12,13 @@ client" and "poplib — POP3 protocol client" are sibling pages of one series th
 the code name they open with. When both titles open with a lower-case code name (a module,
 package or command: ``[a-z][a-z0-9._-]*``) followed by a dash or colon and a description, and the
 names differ, they are two documents, whatever their descriptions share.
+
+``about_disagreement`` reads a page *about* the cited document: "Vice-President Katainen's speech
+at the press conference on the reflection paper on the future of European defence" holds every
+word of "Reflection paper on the future of European defence", and is a speech. When the page
+title holds the cited title, opens with a kind of document the citation does not name (speech,
+remarks, Q&A, interview, press conference; Rede, discours …) and ties it to the cited title with
+"on", "about", "at" …, it is another document.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from .normalise import normalise_title
 from .score import matched_indexes
 from .tokens import Tokens
 
-__all__ = ["name_disagreement", "subject_disagreement"]
+__all__ = ["about_disagreement", "name_disagreement", "subject_disagreement"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -91,3 +98,33 @@ def subject_disagreement(expected: str, found: str) -> str | None:
     if mine and theirs and mine != theirs:
         return f"subjects disagree: {mine} vs {theirs}"
     return None
+
+
+_ABOUT_GENRES = re.compile(
+    r"\b(?:speech|speeches|remarks|address|keynote|interview|q\s*&\s*a|questions and answers|press conference|"
+    r"press briefing|webinar|podcast|video|rede|ansprache|interview|pressekonferenz|fragen und antworten|"
+    r"discours|entretien|conference de presse|questions et reponses|discurso|entrevista|rueda de prensa|"
+    r"preguntas y respuestas|intervento|conferenza stampa|domande e risposte|toespraak|persconferentie)\b"
+)
+_ABOUT_LINKS = re.compile(r"\b(?:on|about|at|for|regarding|zu|zum|zur|uber|sur|a propos de|sobre|su|sul|sulla|over|bij)\b")
+
+
+def about_disagreement(expected: str, found: str, site_words: frozenset[str] = frozenset()) -> str | None:
+    """"about_page: speech on …" when the page is a speech, Q&A or interview about the cited
+    document (see the module docstring), else None."""
+    want, got = normalise_title(expected), normalise_title(found)
+    genre = _ABOUT_GENRES.search(got)
+    if genre is None or _ABOUT_GENRES.search(want):
+        return None
+    mine, theirs = Tokens.of(expected), Tokens.of(found, is_found=True)
+    hit_e, hit_f = matched_indexes(mine, theirs)
+    informative = [i for i in mine.informative if mine.words[i] not in site_words]
+    if len(informative) < 3 or sum(i in hit_e for i in informative) < 0.8 * len(informative):
+        return None
+    first = min((j for j in hit_f if theirs.words[j] not in site_words), default=None)
+    if first is None:
+        return None
+    before = " ".join(theirs.words[:first])
+    if genre.group(0).split()[0] not in before.split() or not _ABOUT_LINKS.search(before):
+        return None
+    return f"about_page: {genre.group(0)} {_ABOUT_LINKS.findall(before)[-1]} the cited document"
