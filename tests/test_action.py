@@ -202,25 +202,98 @@ def test_args_are_data_not_shell(tmp_path: Path, fake_python: Path, workspace: P
     assert runner.outputs["exit-code"] == "2"
 
 
-def test_example_workflow_uses_the_action_caches_and_uploads() -> None:
+def _workflow_steps() -> tuple[dict, list[dict]]:
     workflow = _load(WORKFLOW)
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
-    paths = triggers["pull_request"]["paths"]
-    assert any(p.endswith(".md") for p in paths)
-    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    uses = {step.get("uses", "").split("@")[0]: step for step in steps}
-    assert "actions/checkout" in uses and "actions/upload-artifact" in uses
-    cache = uses["actions/cache"]
-    assert ".linkcheck-cache.sqlite" in cache["with"]["path"]
-    assert "hashFiles(" in cache["with"]["key"]
-    prefix = cache["with"]["restore-keys"].strip().splitlines()[0]
-    assert cache["with"]["key"].startswith(prefix), "restore-keys is a prefix of the key"
-    linkcheck = next(step for step in steps if step.get("uses", "").startswith("./") or "linkcheck" in
-                     step.get("uses", "") and "upload" not in step.get("uses", ""))
-    assert "--changed-since" in linkcheck["with"]["args"]
-    upload = uses["actions/upload-artifact"]
+    [job] = workflow["jobs"].values()
+    return workflow, job["steps"]
+
+
+def _uses(steps: list[dict], name: str) -> list[dict]:
+    return [step for step in steps if step.get("uses", "").split("@")[0] == name]
+
+
+def test_example_workflow_cache_is_saved_every_run_under_a_new_key() -> None:
+    _, steps = _workflow_steps()
+    [restore] = _uses(steps, "actions/cache/restore")
+    [save] = _uses(steps, "actions/cache/save")
+    assert not _uses(steps, "actions/cache"), "the combined action does not save when the job fails"
+    assert restore["with"]["path"] == save["with"]["path"] == ".linkcheck-cache.sqlite"
+    key = restore["with"]["key"]
+    assert "github.run_id" in key and "github.run_attempt" in key, "an exact hit never saves again"
+    assert "hashFiles(" not in key
+    assert save["with"]["key"] == key
+    [prefix] = restore["with"]["restore-keys"].strip().splitlines()
+    assert key.startswith(prefix) and prefix.endswith("-")
+    assert save.get("if") == "always()", "saved also when links fail"
+    order = [step.get("uses", step.get("id", "")).split("@")[0] for step in steps]
+    assert order.index("actions/cache/restore") < order.index("./") < order.index("actions/cache/save")
+
+
+def test_example_workflow_uploads_sarif_and_the_html_report() -> None:
+    workflow, steps = _workflow_steps()
+    [job] = workflow["jobs"].values()
+    assert job["permissions"]["security-events"] == "write"
+    [sarif] = _uses(steps, "github/codeql-action/upload-sarif")
+    assert sarif["with"]["sarif_file"] == "${{ steps.linkcheck.outputs.report-sarif }}"
+    assert sarif["if"].startswith("always()")
+    [linkcheck] = _uses(steps, "./")
+    assert linkcheck["id"] == "linkcheck" and "sarif" in linkcheck["with"]["format"].split(",")
+    [upload] = _uses(steps, "actions/upload-artifact")
     assert "steps." in upload["with"]["path"] and "report-html" in upload["with"]["path"]
     assert upload.get("if") == "always()"
+
+
+_EVENT_EXPRESSION = re.compile(
+    r"\$\{\{ github\.event_name == 'pull_request' && format\('([^']*)', github\.base_ref\) \|\| '' \}\}")
+
+
+def _workflow_args(event: str, base_ref: str = "main") -> str:
+    """The linkcheck step's args as the runner renders them for an event."""
+    _, steps = _workflow_steps()
+    [linkcheck] = _uses(steps, "./")
+    args = linkcheck["with"]["args"]
+    assert _EVENT_EXPRESSION.search(args), args
+    rendered = _EVENT_EXPRESSION.sub(
+        lambda m: m.group(1).replace("{0}", base_ref) if event == "pull_request" else "", args)
+    assert "--exclude-all-private" in rendered  # pull requests of strangers choose the URLs
+    return rendered.replace("--exclude-all-private", "")
+
+
+def test_example_workflow_runs_weekly_in_full_and_per_pull_request_on_changes(
+    tmp_path: Path, fake_python: Path, site: HTTPServer
+) -> None:
+    workflow, _ = _workflow_steps()
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert any(p.endswith(".md") for p in triggers["pull_request"]["paths"])
+    [schedule] = triggers["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit(), "once a week"
+    # A repository whose main branch has an old broken link and a pull request that adds a good one.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    (repo / "old.md").write_text(f"[Gone]({site.url_for('/gone')})\n", encoding="utf-8")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"],
+                    ["update-ref", "refs/remotes/origin/main", "HEAD"], ["checkout", "-q", "-b", "topic"]):
+        subprocess.run([*git, *command], cwd=repo, check=True, capture_output=True)
+    (repo / "new.md").write_text(f"[Fine page]({site.url_for('/ok')})\n", encoding="utf-8")
+    for command in (["add", "-A"], ["commit", "-q", "-m", "topic"]):
+        subprocess.run([*git, *command], cwd=repo, check=True, capture_output=True)
+    extra = " --no-cache --timeout 5 --retries 0"  # and the test site is on loopback: not refused here
+    pr = tmp_path / "pr"
+    pr.mkdir()
+    runner = Runner(pr, {"args": _workflow_args("pull_request") + extra, "format": "json"}, fake_python)
+    _, check = runner.run_steps(repo)
+    assert check.code == 0, check.stderr
+    report = json.loads((repo / runner.outputs["report-json"]).read_text(encoding="utf-8"))
+    assert [os.path.normpath(s) for s in report["sources"]] == ["new.md"]
+    weekly = tmp_path / "weekly"
+    weekly.mkdir()
+    runner = Runner(weekly, {"args": _workflow_args("schedule") + extra, "format": "json"}, fake_python)
+    _, check = runner.run_steps(repo)
+    assert check.code == 1, "the weekly run finds the old broken link"
+    report = json.loads((repo / runner.outputs["report-json"]).read_text(encoding="utf-8"))
+    assert sorted(os.path.normpath(s) for s in report["sources"]) == ["new.md", "old.md"]
 
 
 def test_pre_commit_hook_definition() -> None:
