@@ -282,6 +282,8 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @_report_options
+@click.option("--reports/--no-reports", default=True, show_default=True,
+              help="Write report files (--no-reports: only the summary on stderr; pre-commit).")
 @click.option("--expect", "expect_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Expected-sources manifest (TOML).")
 @_scheduling_options
@@ -406,7 +408,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
 
     if fail_on is not None:  # every report says what fails this run, as the exit status does
         report = replace(report, fail_on=fail_on)
-    paths = write_reports(report, opts["output"], formats)
+    paths = write_reports(report, opts["output"], formats) if opts.get("reports", True) else []
     _print_summary(report, paths, fail_on, github=shard is None)  # a shard's findings are the merge's to annotate
     if state.interrupted_by is not None:
         click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
