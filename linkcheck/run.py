@@ -31,6 +31,7 @@ from .models import Document, Expectation, Link, Report, Result, Target
 if TYPE_CHECKING:
     from .archive import ArchiveOptions
     from .client import Client
+    from .schedule import Release
     from .shard import Shard
 
 __all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run",
@@ -203,8 +204,8 @@ async def check_targets(
             # One page linked with several #fragments is fetched once; each URL is still judged alone.
             client.expect_shared_pages(t.checked_url for t in targets if t.skip is None)
 
-            async def one(index: int, target: Target) -> None:
-                result = await _check_through_cache(client, target, config, cache, max_cache_age)
+            async def one(index: int, target: Target, release: Release) -> None:
+                result = await _check_through_cache(client, target, config, cache, max_cache_age, release)
                 results[index] = result
                 if on_result is not None:
                     on_result(result)
@@ -249,13 +250,19 @@ _WARM_UP_DELAY = 0.002
 
 
 async def _check_through_cache(
-    client: Client, target: Target, config: Config, cache: Cache | None, max_cache_age: float
+    client: Client,
+    target: Target,
+    config: Config,
+    cache: Cache | None,
+    max_cache_age: float,
+    release: Release | None = None,
 ) -> Result:
     """One target, through the cache when there is one.
 
     Fresh evidence is judged again without a request (detail ``cached``); stale evidence is
     revalidated with a conditional request (304: detail ``revalidated``); new evidence is stored
-    and compared with the last audit's (``content_changed``).
+    and compared with the last audit's (``content_changed``). ``release`` gives the host's
+    scheduler share back once the answer is read (see ``check.inspect_target``).
     """
     from .check import inspect_target, judge_cached
     from .drift import since_last_audit
@@ -264,7 +271,7 @@ async def _check_through_cache(
     if cache is not None and entry is not None and entry.is_fresh(cache.clock(), max_cache_age):
         result = judge_cached(target, entry, config)
         return replace(result, details=(*result.details, "cached"))
-    checked = await inspect_target(client, target, config, revalidate=entry)
+    checked = await inspect_target(client, target, config, revalidate=entry, on_answer=release)
     if checked.is_revalidated and cache is not None and entry is not None:
         cache.touch(entry)
         return checked.result

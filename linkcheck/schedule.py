@@ -7,6 +7,11 @@ next job from per-key queues in round-robin order, skipping a key that already h
 running, so a slow host never holds the workers that fast hosts could use. The client's own
 limits still apply to every request (redirects to other hosts, probes, 429 back-off); this only
 decides which check starts next.
+
+A job gives its key's share back as soon as it calls ``release`` (the third argument of
+``work``): a check does so once its answer is read, so the host's next request leaves while
+this one's page is still being parsed and judged. A job that never calls it gives the share
+back when it ends.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_WORKERS_PER_SLOT", "FairQueue", "host_key", "run_fair"]
+__all__ = ["DEFAULT_WORKERS_PER_SLOT", "FairQueue", "Release", "host_key", "run_fair"]
 
 T = TypeVar("T")
 
@@ -81,29 +86,50 @@ class FairQueue(Generic[T]):
                 waiter.set_result(None)
 
 
-async def _worker(queue: FairQueue[T], work: Callable[[int, T], Awaitable[None]]) -> None:
+Release = Callable[[], None]
+"""Gives a running job's share of its key back early; calling it again does nothing."""
+Work = Callable[[int, T, Release], Awaitable[None]]
+
+
+class _Share:
+    """One running job's place in its key's share, given back once (early, or when the job ends)."""
+
+    __slots__ = ("_name", "_queue")
+
+    def __init__(self, queue: FairQueue[T], name: str) -> None:
+        self._queue: FairQueue[T] | None = queue
+        self._name = name
+
+    def __call__(self) -> None:
+        if self._queue is not None:
+            queue, self._queue = self._queue, None
+            queue.done(self._name)
+
+
+async def _worker(queue: FairQueue[T], work: Work[T]) -> None:
     while not queue.is_empty:
         taken = queue.take()
         if taken is None:
             await queue.wait()
             continue
         name, index, job = taken
+        share = _Share(queue, name)
         try:
-            await work(index, job)
+            await work(index, job, share)
         finally:
-            queue.done(name)
+            share()
     queue.wake_all()  # idle workers waiting for room must see that nothing is left
 
 
 def run_fair(
     jobs: Sequence[T],
-    work: Callable[[int, T], Awaitable[None]],
+    work: Work[T],
     *,
     key: Callable[[T], str],
     workers: int,
     per_key: int,
 ) -> list[asyncio.Task[None]]:
-    """Start ``workers`` tasks that run ``work(index, job)`` for every job; await them (gather).
+    """Start ``workers`` tasks that run ``work(index, job, release)`` for every job; await them (gather).
 
     Returned as tasks so the caller can cancel them (SIGINT) and collect their exceptions.
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -16,7 +17,7 @@ def _run(jobs: list[str], *, workers: int, per_key: int, delay: float = 0.01) ->
     peak: dict[str, int] = {}
     overall = [0, 0]
 
-    async def work(index: int, job: str) -> None:
+    async def work(index: int, job: str, release: object) -> None:
         host = job.split(":")[0]
         started.append(index)
         running[host] = running.get(host, 0) + 1
@@ -58,7 +59,7 @@ def test_jobs_of_one_host_keep_their_order() -> None:
 def test_a_failing_job_surfaces_and_the_others_still_run() -> None:
     done: list[int] = []
 
-    async def work(index: int, job: str) -> None:
+    async def work(index: int, job: str, release: object) -> None:
         if index == 2:
             raise RuntimeError("boom")
         done.append(index)
@@ -84,3 +85,28 @@ def test_empty_queue_takes_nothing() -> None:
 )
 def test_host_key(url: str, key: str) -> None:
     assert host_key(url) == key
+
+
+def test_a_job_that_releases_its_share_early_lets_the_next_job_of_its_host_start() -> None:
+    """The host's share bounds jobs before their release (the request), not their whole run."""
+    before_release = [0, 0]  # now, peak
+    overlapping = [0, 0]
+
+    async def work(index: int, job: str, release: Callable[[], None]) -> None:
+        before_release[0] += 1
+        before_release[1] = max(before_release[1], before_release[0])
+        await asyncio.sleep(0.01)  # the request
+        before_release[0] -= 1
+        release()
+        release()  # a second call gives nothing back twice
+        overlapping[0] += 1
+        overlapping[1] = max(overlapping[1], overlapping[0])
+        await asyncio.sleep(0.02)  # parsing and judging, outside the share
+        overlapping[0] -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*run_fair([f"h:{i}" for i in range(12)], work, key=lambda j: "h", workers=6, per_key=2))
+
+    asyncio.run(main())
+    assert before_release[1] == 2  # never more than the share in the request phase
+    assert overlapping[1] > 2  # but later jobs started while earlier ones were still judging
