@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import UsageError
-from .load import DOCUMENT_SUFFIXES
+from .walk import WalkRules, expand_glob, is_glob, walk
 
 __all__ = ["DEFAULT_GIT_TIMEOUT", "changed_files", "filter_changed"]
 
@@ -58,18 +58,19 @@ def changed_files(ref: str, *, cwd: Path) -> set[Path]:
     return {(top / name).resolve() for name in names}
 
 
-def _is_hidden_below(path: Path, root: Path) -> bool:
-    """Directory walks skip hidden folders (``load._walk``); so must the narrowed list."""
-    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
-
-
-def filter_changed(sources: Sequence[str], ref: str, *, cwd: Path | None = None) -> list[str]:
+def filter_changed(
+    sources: Sequence[str], ref: str, *, cwd: Path | None = None, rules: WalkRules | None = None
+) -> list[str]:
     """The SOURCE list narrowed to documents changed since ``ref``.
 
-    A file is kept when it changed; a directory becomes its changed documents (the suffixes a
-    directory walk reads), in walk order; URLs and ``-`` are kept. Nothing may be left.
+    A file is kept when it changed; a directory or a glob becomes its changed documents, as its
+    walk under ``rules`` lists them (``walk.py``: git's ignores, no hidden or report folders,
+    ``--exclude-path``), in walk order; URLs and ``-`` are kept. Nothing may be left.
     """
+    from .load import is_document_name
+
     base = cwd if cwd is not None else Path.cwd()
+    rules = rules if rules is not None else WalkRules()
     changed = changed_files(ref, cwd=base)
     kept: dict[str | Path, str] = {}  # each document once, however many SOURCEs name it (a.md and .)
     for source in sources:
@@ -77,21 +78,15 @@ def filter_changed(sources: Sequence[str], ref: str, *, cwd: Path | None = None)
             kept.setdefault(source, source)
             continue
         path = (base / source).resolve()
-        if path.is_dir():
-            for name in _changed_in_directory(source, path, changed):
-                kept.setdefault((base / name).resolve(), name)
+        if path.is_dir() or is_glob(source):
+            if path.is_dir():
+                names = walk(source, rules, is_document_name, cwd=str(base))
+            else:
+                names = expand_glob(source, rules, cwd=str(base))
+            for name in names:
+                if (base / name).resolve() in changed:
+                    kept.setdefault((base / name).resolve(), name)
         elif path in changed and path.is_file():
             kept.setdefault(path, source)
     return list(kept.values())
 
-
-def _changed_in_directory(source: str, root: Path, changed: set[Path]) -> list[str]:
-    found: list[tuple[tuple[str, ...], str]] = []
-    for path in changed:
-        if not path.is_relative_to(root) or not path.is_file() or _is_hidden_below(path, root):
-            continue
-        if PurePosixPath(path.name.lower()).suffix not in DOCUMENT_SUFFIXES:
-            continue
-        parts = path.relative_to(root).parts
-        found.append((parts, os.path.join(source, *parts)))
-    return [name for _, name in sorted(found)]

@@ -130,6 +130,27 @@ def _scheduling_options(fn: F) -> F:
     return fn
 
 
+def _source_options(fn: F) -> F:
+    """Options of every command that reads SOURCEs: what a walk reads, how local links resolve."""
+    options = [
+        click.option("--hidden", is_flag=True, help="Walk hidden folders (.github/ …) too."),
+        click.option("--exclude-path", "exclude_paths", multiple=True, metavar="GLOB",
+                     help="Leave files and folders matching GLOB out of walks and glob SOURCEs"
+                          " (node_modules, docs/archive/**). Repeatable."),
+        click.option("--local/--no-local", default=True, show_default=True,
+                     help="Check local links (relative paths, #fragments) offline; --no-local: excluded."),
+        click.option("--root-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Folder that site-absolute paths (/docs/x.md) start from"
+                          " [default: top of the git work tree, else the current folder]."),
+        click.option("--base-url", metavar="URL",
+                     help="Check site-absolute paths (and relative links of standard input) as URLs"
+                          " against URL instead."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def _report_options(fn: F) -> F:
     options = [
         click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
@@ -284,6 +305,7 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @_report_options
 @click.option("--reports/--no-reports", default=True, show_default=True,
               help="Write report files (--no-reports: only the summary on stderr; pre-commit).")
+@_source_options
 @click.option("--expect", "expect_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Expected-sources manifest (TOML).")
 @_scheduling_options
@@ -342,13 +364,14 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
 
     _tune_gc()
 
+    config = _build_config(**opts)
     if opts.get("changed_since"):
         from .changed import filter_changed
+        from .run import walk_rules
 
-        sources = tuple(filter_changed(sources, opts["changed_since"]))
+        sources = tuple(filter_changed(sources, opts["changed_since"], rules=walk_rules(config)))
         if not sources:
             click.echo(f"linkcheck: no documents changed since {opts['changed_since']}", err=True)
-    config = _build_config(**opts)
     shard = _shard(opts.get("shard"))
     formats = _formats(opts["formats"])
     from .options import effective_fail_on
@@ -466,6 +489,7 @@ def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Ver
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="One URL a line, or JSON with every occurrence.")
+@_source_options
 @_network_options
 def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
     """List the links found in SOURCE documents (the links are not checked).
@@ -507,6 +531,7 @@ def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
               help="Manifest file to write [default: standard output].")
 @click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fill titles with those found in a JSON report (baseline for drift checks).")
+@_source_options
 @_network_options
 def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | None, **opts: Any) -> int:
     """Write an expected-sources manifest (TOML) from the links in SOURCE documents.
@@ -550,6 +575,7 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 @click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Take the redirects from a JSON report instead of checking the links now.")
 @_scheduling_options
+@_source_options
 @_network_options
 def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: Path | None, **opts: Any) -> int:
     """Update citations in text and Markdown SOURCE documents: show a diff, --write to apply.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .config import Config
+from .local import LocalRef, resolve_local
 from .models import Expectation, Link, Occurrence, Target
 from .urls import HTTP_SCHEMES, invalid_reason, normalise, scheme_of
 
@@ -25,6 +26,8 @@ _DECORATION = re.compile(r"^(?:https?://)?(?:www\.)?|/$", re.IGNORECASE)
 @dataclass
 class _Group:
     url: str
+    local: LocalRef | None = None
+    """Set for a link without a scheme (see ``local.py``)."""
     occurrences: list[Occurrence] = field(default_factory=list)
 
 
@@ -56,11 +59,17 @@ def expectation_from_text(url: str, occurrences: Iterable[Occurrence]) -> Expect
     return None
 
 
-_Skip = tuple[Literal["excluded", "invalid"], str] | tuple[None, None]
+_Skip = tuple[Literal["excluded", "invalid", "local"], str | None] | tuple[None, None]
 
 
-def _skip(url: str, checked_url: str, config: Config) -> _Skip:
+def _skip(url: str, checked_url: str, config: Config, local: LocalRef | None = None) -> _Skip:
     """(skip, reason) for a URL that is not requested, else (None, None)."""
+    if local is not None and local.kind == "excluded":
+        return "excluded", local.reason
+    if local is not None and local.kind == "file":
+        if not config.local:
+            return "excluded", "local link (--no-local)"
+        return _filtered(url, checked_url, config) or ("local", None)
     scheme = scheme_of(checked_url)
     if scheme is None:
         return "invalid", "no scheme"
@@ -69,13 +78,18 @@ def _skip(url: str, checked_url: str, config: Config) -> _Skip:
     reason = invalid_reason(checked_url)
     if reason is not None:
         return "invalid", reason
+    return _filtered(url, checked_url, config) or (None, None)
+
+
+def _filtered(url: str, checked_url: str, config: Config) -> tuple[Literal["excluded"], str] | None:
+    """``--include``/``--exclude``, searched in the URL as written and as checked."""
     candidates = (url, checked_url)
     if config.include and not any(p.search(u) for p in config.include for u in candidates):
         return "excluded", "not included"
     for pattern in config.exclude:
         if any(pattern.search(u) for u in candidates):
             return "excluded", f"excluded by {pattern.pattern!r}"
-    return None, None
+    return None
 
 
 def collect(
@@ -87,21 +101,30 @@ def collect(
 
     ``expectations`` (a manifest) is keyed by URL; keys are normalised here too, so a manifest
     may write a URL the way the document does. Include/exclude patterns are searched in both the
-    URL as written and the URL after remapping.
+    URL as written and the URL after remapping. Links without a scheme are resolved by
+    ``local.resolve_local``: a local file becomes a target with ``skip="local"`` (checked offline,
+    never requested), keyed by its ``file:`` path so that ``guide.md`` in two folders are two
+    targets and ``docs/guide.md`` and ``guide.md`` naming one file are one.
     """
     groups: dict[str, _Group] = {}
     for link in links:
-        key = normalise(link.url)
+        local = resolve_local(link, config)
+        key = normalise(link.url) if local is None else local.key if local.kind != "url" else normalise(local.key)
         group = groups.get(key)
         if group is None:
-            group = groups[key] = _Group(link.url)
+            group = groups[key] = _Group(link.url, local)
         group.occurrences.append(link.occurrence)
     manifest = {normalise(url): expectation for url, expectation in (expectations or {}).items()}
     targets: list[Target] = []
     for key, group in groups.items():
-        checked_url = remap(group.url, config.remap)
-        skip, reason = _skip(group.url, checked_url, config)
-        expected = manifest.get(key) or expectation_from_text(group.url, group.occurrences)
+        local = group.local
+        if local is not None and local.kind != "url":  # a local file: no remap, no title to compare
+            checked_url, expected = local.checked_url, None
+            skip, reason = _skip(group.url, checked_url, config, local)
+        else:
+            checked_url = remap(group.url if local is None else local.checked_url, config.remap)
+            skip, reason = _skip(group.url, checked_url, config)
+            expected = manifest.get(key) or expectation_from_text(group.url, group.occurrences)
         targets.append(
             Target(
                 key=key,

@@ -92,6 +92,20 @@ class Config:
     exclude_link_local: bool = False
     max_retry_after: float = 30.0
     """Longest ``Retry-After`` honoured; a longer wait is cut to this."""
+    hidden: bool = False
+    """``--hidden``: directory walks enter hidden folders (``.github/``) too."""
+    exclude_paths: tuple[str, ...] = ()
+    """``--exclude-path``: globs of files and folders that walks and glob SOURCEs leave out."""
+    report_dir: Path | None = None
+    """The folder reports go to (``-o``): never walked, so a run does not read its own reports."""
+    local: bool = True
+    """Check local links (relative paths, ``#fragment``) offline; ``--no-local``: excluded."""
+    root_dir: Path | None = None
+    """``--root-dir``: the folder site-absolute paths (``/docs/x.md``) start from
+    [default: the top of the document's git work tree, else the current folder]."""
+    base_url: str | None = None
+    """``--base-url``: site-absolute paths (and every relative link of standard input) become
+    URLs against this and are checked over the network."""
 
     def is_accepted(self, status: int) -> bool:
         return any(low <= status <= high for low, high in self.accept)

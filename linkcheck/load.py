@@ -9,10 +9,9 @@ characters (a stray byte must not hide the links around it).
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 from .errors import InputError, NoDocuments, SourceNotFound
 from .models import Document, DocumentKind
 from .urls import redact
+from .walk import WalkRules, expand_glob, is_glob, walk
 
 __all__ = [
     "DEFAULT_MAX_FETCH_BYTES",
@@ -27,6 +27,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "FetchUrl",
     "decode",
+    "is_document_name",
     "kind_of_path",
     "read_document",
     "read_documents",
@@ -214,31 +215,25 @@ def _reject_binary(source: str, in_walk: bool) -> Document | None:
     return None
 
 
-def _walk(root: str) -> Iterator[str]:
-    """Document paths under ``root``, sorted by their path parts; hidden directories skipped."""
-    found: list[tuple[tuple[str, ...], str]] = []
-    for directory, subdirectories, files in os.walk(root, onerror=_raise_walk_error):
-        subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
-        relative = os.path.relpath(directory, root)
-        parts = () if relative == os.curdir else tuple(Path(relative).parts)
-        for name in files:
-            if PurePosixPath(name.lower()).suffix in DOCUMENT_SUFFIXES:
-                found.append(((*parts, name), os.path.join(directory, name)))
-    for _, path in sorted(found):
-        yield path
+def is_document_name(name: str) -> bool:
+    """Does a directory walk read a file of this name (a document suffix)?"""
+    return PurePosixPath(name.lower()).suffix in DOCUMENT_SUFFIXES
 
 
-def _raise_walk_error(error: OSError) -> None:
-    if isinstance(error, PermissionError):
-        raise InputError(f"{error.filename}: permission denied")
-    raise InputError(f"{error.filename}: cannot read: {error.strerror or error}")
-
-
-def _read_directory(source: str) -> list[Document]:
-    documents = [doc for path in _walk(source) if (doc := _read_file(Path(path), path, in_walk=True))]
+def _read_directory(source: str, rules: WalkRules) -> list[Document]:
+    paths = walk(source, rules, is_document_name)
+    documents = [doc for path in paths if (doc := _read_file(Path(path), path, in_walk=True))]
     if not documents:
         suffixes = ", ".join(DOCUMENT_SUFFIXES)
         raise NoDocuments(f"{source}: no documents found (looked for {suffixes})")
+    return documents
+
+
+def _read_glob(pattern: str, rules: WalkRules) -> list[Document]:
+    """Every file a glob matches, whatever its suffix (the pattern chose them); binaries skipped."""
+    documents = [doc for path in expand_glob(pattern, rules) if (doc := _read_file(Path(path), path, in_walk=True))]
+    if not documents:
+        raise NoDocuments(f"{pattern}: no documents match this pattern")
     return documents
 
 
@@ -286,13 +281,20 @@ def _is_url(source: str) -> bool:
 
 
 def read_document(
-    source: str, *, stdin: BinaryIO | None = None, fetch_url: FetchUrl | None = None
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    fetch_url: FetchUrl | None = None,
+    walk_rules: WalkRules | None = None,
 ) -> list[Document]:
-    """The documents one SOURCE stands for (several for a directory)."""
+    """The documents one SOURCE stands for (several for a directory or a glob)."""
     if source == "-":
         return [_read_stdin(stdin)]
     if _is_url(source):
         return [_read_url(source, fetch_url)]
+    rules = walk_rules if walk_rules is not None else WalkRules()
+    if is_glob(source):
+        return _read_glob(source, rules)
     path = Path(source)
     try:
         is_dir = path.is_dir()
@@ -302,19 +304,27 @@ def read_document(
     if not exists:
         raise SourceNotFound(f"{source}: no such file or directory")
     if is_dir:
-        return _read_directory(source)
+        return _read_directory(source, rules)
     document = _read_file(path, source)
     assert document is not None  # only walks skip files
     return [document]
 
 
 def read_documents(
-    sources: Sequence[str], *, stdin: BinaryIO | None = None, fetch_url: FetchUrl | None = None
+    sources: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    fetch_url: FetchUrl | None = None,
+    walk_rules: WalkRules | None = None,
 ) -> list[Document]:
     """Every document of every SOURCE, in the order given.
 
     SOURCE is a file (kind from its suffix, plain text when unknown), a directory (walked for
-    document suffixes), an ``http(s)://`` URL (fetched with ``fetch_url``) or ``-`` (stdin).
+    document suffixes, see ``walk.py``), a glob (``docs/**/*.md``), an ``http(s)://`` URL
+    (fetched with ``fetch_url``) or ``-`` (stdin).
     Raises ``InputError`` (or its ``SourceNotFound``/``NoDocuments``) with a one-line message.
     """
-    return [doc for source in sources for doc in read_document(source, stdin=stdin, fetch_url=fetch_url)]
+    found: list[Document] = []
+    for source in sources:
+        found += read_document(source, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules)
+    return found

@@ -70,7 +70,8 @@ class Link:
     """One URL occurrence as extracted, before de-duplication."""
 
     url: str
-    """The URL as written (relative links already resolved against the document's base)."""
+    """The URL as written (relative links of a fetched document resolved against its URL; those
+    of a local file kept as written, see ``local.py``)."""
     occurrence: Occurrence
 
 
@@ -98,8 +99,9 @@ class Target:
     """URL after ``--remap``: what is requested."""
     occurrences: tuple[Occurrence, ...]
     expected: Expectation | None = None
-    skip: Literal["excluded", "invalid"] | None = None
-    """Set when the URL is not requested at all; ``skip_reason`` says why."""
+    skip: Literal["excluded", "invalid", "local"] | None = None
+    """Set when the URL is not requested at all; ``skip_reason`` says why. ``local``: a local
+    file, checked offline (``key`` is ``file:`` and its path, ``checked_url`` that path)."""
     skip_reason: str | None = None
 
     @property

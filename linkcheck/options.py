@@ -17,6 +17,7 @@ from typing import Any
 from .config import (
     CREDENTIAL_HEADERS,
     DEFAULT_CONCURRENCY,
+    DEFAULT_OUTPUT,
     DEFAULT_PER_HOST,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -187,7 +188,27 @@ def build_config(
         exclude_private=bool(opts.get("exclude_private", False)) or every_private,
         exclude_loopback=bool(opts.get("exclude_loopback", False)) or every_private,
         exclude_link_local=bool(opts.get("exclude_link_local", False)) or every_private,
+        hidden=bool(opts.get("hidden", False)),
+        exclude_paths=tuple(opts.get("exclude_paths", ())),
+        report_dir=opts.get("output") or DEFAULT_OUTPUT,
+        local=opts.get("local", True),
+        root_dir=opts.get("root_dir"),
+        base_url=_base_url(opts.get("base_url")),
     )
+
+
+def _base_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url: {value!r} is not an http(s) URL")
+    return value
 
 
 def _as_of_day(value: str | None) -> str | None:

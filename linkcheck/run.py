@@ -27,6 +27,7 @@ from .errors import InputError
 from .extract import extract
 from .load import read_documents
 from .models import Document, Expectation, Link, Report, Result, Target
+from .walk import WalkRules
 
 if TYPE_CHECKING:
     from .archive import ArchiveOptions
@@ -164,7 +165,13 @@ async def load_documents(
             raise value
         return value
 
-    return read_documents(sources, stdin=stdin, fetch_url=fetch_url)
+    return read_documents(sources, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules(config))
+
+
+def walk_rules(config: Config) -> WalkRules:
+    """What directory walks and glob SOURCEs leave out, from the run's settings."""
+    skip = (str(config.report_dir),) if config.report_dir is not None else ()
+    return WalkRules(hidden=config.hidden, exclude_paths=config.exclude_paths, skip_dirs=skip)
 
 
 async def check_targets(
@@ -264,6 +271,10 @@ async def _check_through_cache(
     and compared with the last audit's (``content_changed``). ``release`` gives the host's
     scheduler share back once the answer is read (see ``check.inspect_target``).
     """
+    if target.skip == "local":  # a local file: checked offline, never cached, never requested
+        from .local import check_local
+
+        return check_local(target, config)
     from .check import inspect_target, judge_cached
     from .drift import since_last_audit
 

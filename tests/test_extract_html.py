@@ -28,16 +28,18 @@ def test_page_fixture_links_text_and_positions() -> None:
             38,
             "https://ec.europa.eu/commission/presscorner/",
         ),
+        ("other.html", 7, 13, "a local page"),
+        ("#top", 7, 51, "top"),
         ("mailto:info@example.org", 7, 74, "mail us"),
         ("https://area.example/region", 8, 27, "A region"),
         ("https://img.example/logo.png", 9, 11, None),
     ]
 
 
-def test_local_file_relative_and_fragment_links_are_skipped_without_a_base() -> None:
-    assert (
-        html('<a href="other.html">x</a><a href="#top">top</a><a href="/abs">abs</a><a href="">e</a>') == []
-    )
+def test_local_file_keeps_relative_and_fragment_links_as_written_without_a_base() -> None:
+    """local.py resolves them against the file's folder; an empty href is no link."""
+    links = html('<a href="other.html">x</a><a href="#top">top</a><a href="/abs">abs</a><a href="">e</a>')
+    assert [link.url for link in links] == ["other.html", "#top", "/abs"]
 
 
 def test_fetched_document_resolves_relative_links_against_its_url() -> None:

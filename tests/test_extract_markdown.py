@@ -38,6 +38,8 @@ def test_guide_fixture_every_kind_of_link_with_position_and_text() -> None:
         ("https://example.org/img/flag.png", 6, 77, "EU flag"),
         ("https://html.example/raw", 16, 17, "raw HTML link"),
         ("https://www.eeas.europa.eu/", 20, 22, "EEAS page"),
+        ("./other.md", 22, 16, "local file"),
+        ("#citing-sources", 22, 44, "section"),
         ("mailto:press@example.org", 23, 25, "the press office"),
         ("https://unused.example/definition", 26, 11, None),
     ]
@@ -77,9 +79,9 @@ def test_image_inside_link_gives_both() -> None:
     ]
 
 
-def test_relative_links_need_a_base_url() -> None:
+def test_relative_links_are_kept_as_written_or_resolved_against_a_base_url() -> None:
     text = "[other](other.md) [top](#intro) [abs](/docs/x)"
-    assert md(text) == []
+    assert [link.url for link in md(text)] == ["other.md", "#intro", "/docs/x"]
     links = md(text, base_url="https://site.example/guide/index.md")
     assert [link.url for link in links] == [
         "https://site.example/guide/other.md",

@@ -34,7 +34,8 @@ def resolve_href(href: str, base: str | None) -> str | None:
     """The absolute URL an attribute value points at, or None when it cannot be known.
 
     Browsers strip surrounding whitespace and drop tabs and newlines inside a URL; so does this.
-    Without a base, only absolute URLs (and ``//host`` ones, taken as https) are links.
+    Without a base (a local file, standard input), ``//host`` is taken as https and a relative
+    reference (``docs/guide.md#install``, ``#usage``) is kept as written: ``local.py`` resolves it.
     """
     value = clean_url(href)
     if not value:
@@ -48,4 +49,4 @@ def resolve_href(href: str, base: str | None) -> str | None:
             return None
     if value.startswith("//"):
         return "https:" + value
-    return None
+    return value

@@ -65,13 +65,19 @@ def _result(link: Any) -> Result:
     link = _dict(link)
     verdict = Verdict(link["verdict"])
     url = _str(link["url"])
-    skip: Literal["excluded", "invalid"] | None = None
-    if verdict is Verdict.EXCLUDED:
+    details = tuple(_str(detail) for detail in _list(link.get("details", [])))
+    key = url
+    skip: Literal["excluded", "invalid", "local"] | None = None
+    if "local" in details and verdict is not Verdict.EXCLUDED:  # a local file: keyed by its path, as collect does
+        from ..local import local_key
+
+        skip, key = "local", local_key(_str(link["checked_url"]))
+    elif verdict is Verdict.EXCLUDED:
         skip = "excluded"
     elif verdict is Verdict.INVALID:
         skip = "invalid"
     target = Target(
-        key=url,
+        key=key,
         url=url,
         checked_url=_str(link["checked_url"]),
         occurrences=tuple(_occurrence(item) for item in _list(link["occurrences"])),
@@ -89,7 +95,7 @@ def _result(link: Any) -> Result:
         title=_title(link.get("title")),
         error=_optional_str(link.get("error")),
         elapsed_ms=_int(link.get("elapsed_ms", 0)),
-        details=tuple(_str(detail) for detail in _list(link.get("details", []))),
+        details=details,
         extra=dict(_dict(link.get("extra", {}))),
     )
 
