@@ -68,7 +68,7 @@ def test_base_href_wins_over_document_url_and_works_for_local_files() -> None:
 
 def test_entities_and_whitespace_in_attributes_and_text() -> None:
     links = html('<a href="  https://a.example/?a=1&amp;b=2\n">  Joint\n\t<b>Statement</b>  </a>')
-    assert table(links) == [("https://a.example/?a=1&b=2", 1, 1, "Joint Statement")]
+    assert table(links) == [("https://a.example/?a=1&b=2", 1, 12, "Joint Statement")]
 
 
 def test_anchor_around_an_image_has_no_text() -> None:

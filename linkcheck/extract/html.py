@@ -1,123 +1,148 @@
-"""Links of an HTML document: ``a[href]`` and ``area[href]`` (the citations), ``img``/``iframe[src]``.
+"""Links of an HTML document: the citations (``a``, ``area``) and every other URL a page points at.
+
+What counts as a link is the table ``LINK_ATTRIBUTES``: ``a[href]`` and ``area[href]`` with their
+text, ``img``, ``iframe`` and ``source[src]``, ``blockquote[cite]`` and ``q[cite]``, and
+``link[href]`` when its ``rel`` says ``alternate`` (another form of the same document, such as
+the DOI of an RFC). The text of ``<a>`` is what a reader sees: its text, with the ``alt`` of an
+image inside it (``<a><img alt="Build status"></a>``).
 
 Relative links resolve against ``<base href>`` or the URL the document was fetched from. A local
 HTML file with neither has no URL to resolve against: its relative links point at other local
 files, which are out of scope, so they are skipped rather than reported as invalid.
 
-Positions come from the parser (``sourceline``/``sourcepos``); the column is moved to the
-attribute value when it can be found as written on that line, so it points at the URL itself.
+Positions are exact: the tokenizer (``htmlscan``) gives the offset of each attribute value, so
+the column is that of the URL itself, wherever the attribute stands (another line than ``<a``)
+and however it is written (``&amp;``).
 """
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Iterator
-from dataclasses import replace
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
-from bs4.exceptions import ParserRejectedMarkup
 
 from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
-from .text import extract_text
+from .htmlscan import Attribute, Tag, scan_tags, visible_text
 
-__all__ = ["collapse_whitespace", "extract_html", "extract_html_fragment", "resolve_href"]
+__all__ = [
+    "LINK_ATTRIBUTES",
+    "HtmlLinks",
+    "collapse_whitespace",
+    "extract_html",
+    "link_attribute",
+    "url_offset",
+    "resolve_href",
+]
 
-_BAD_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|(?i:doctype))")
-_LINK_ATTRIBUTES: tuple[tuple[str, str, bool], ...] = (
-    ("a", "href", True),
-    ("area", "href", True),
-    ("img", "src", False),
-    ("iframe", "src", False),
-)
-"""(tag, attribute, has link text): what counts as a link in HTML."""
+LINK_ATTRIBUTES: dict[str, str] = {
+    "a": "href",
+    "area": "href",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "blockquote": "cite",
+    "q": "cite",
+    "link": "href",
+}
+"""Element → the attribute holding its URL."""
+_WANTED = frozenset(LINK_ATTRIBUTES) | {"base"}
 
 
-def _parse(markup: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        # A fragment that looks like a file name or URL makes bs4 warn; the input is never a path.
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(markup, "html.parser")
-
-
-def _parse_leniently(markup: str) -> BeautifulSoup | None:
-    """html.parser gives up on some malformed declarations (``<![0``); neutralise them and retry."""
-    try:
-        return _parse(markup)
-    except ParserRejectedMarkup:
-        pass
-    try:
-        return _parse(_BAD_DECLARATION.sub("&lt;!", markup))
-    except ParserRejectedMarkup:
+def link_attribute(tag: Tag) -> Attribute | None:
+    """The attribute of a start tag that holds a link, if the tag is a link."""
+    if tag.attributes is None:
         return None
-
-
-def _base_of(soup: BeautifulSoup, base_url: str | None) -> str | None:
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag):
-        href = base.get("href")
-        if isinstance(href, str):
-            resolved = resolve_href(href, base_url)
-            if resolved:
-                return resolved
-    return base_url
-
-
-def _text_of(tag: Tag, has_text: bool) -> str | None:
-    if not has_text:
+    name = LINK_ATTRIBUTES.get(tag.name)
+    attribute = tag.attributes.get(name) if name else None
+    if attribute is None:
         return None
-    text = tag.get("alt") if tag.name == "area" else tag.get_text()
-    if not isinstance(text, str):
-        return None
-    return collapse_whitespace(text) or None
+    if tag.name == "link":
+        rel = tag.attributes.get("rel")
+        if rel is None or "alternate" not in rel.value.lower().split():
+            return None
+    return attribute
 
 
-def _column(lines: list[str], line: int, tag_column: int, raw: str) -> int:
-    """1-based column of the attribute value in the source, else of the tag."""
-    if 0 < line <= len(lines):
-        found = lines[line - 1].find(raw, tag_column)
-        if found != -1:
-            return found + 1
-    return tag_column + 1
+def url_offset(attribute: Attribute) -> int:
+    """Offset of the URL's first character: the value's, past the spaces a browser strips."""
+    return attribute.offset + len(attribute.raw) - len(attribute.raw.lstrip(" \t\n\f\r"))
 
 
-def _links(
-    soup: BeautifulSoup, markup: str, source: str, first_line: int, base: str | None
-) -> Iterator[Link]:
-    lines = markup.split("\n")
-    for tag in soup.find_all([name for name, _, _ in _LINK_ATTRIBUTES]):
-        if not isinstance(tag, Tag):
-            continue
-        for name, attribute, has_text in _LINK_ATTRIBUTES:
-            value = tag.get(attribute) if tag.name == name else None
-            if not isinstance(value, str):
-                continue
-            url = resolve_href(value, base)
-            if url is None:
-                continue
-            line = tag.sourceline or 1
-            column = _column(lines, line, tag.sourcepos or 0, value.strip())
-            yield Link(url, Occurrence(source, line + first_line - 1, column, _text_of(tag, has_text)))
+class HtmlLinks:
+    """Collects ``(offset, url, text)`` from a stream of tags, holding an ``<a>`` open for its text.
 
-
-def extract_html_fragment(
-    markup: str, source: str, *, first_line: int = 1, base_url: str | None = None
-) -> list[Link]:
-    """Links of a piece of HTML that starts on ``first_line`` of a larger document (Markdown).
-
-    Markup the parser rejects even after repair is scanned as plain text, so its URLs are still
-    found (without link text).
+    Used over a whole HTML document, and over the raw HTML inside Markdown (where the offsets are
+    mapped back to the Markdown source by the caller).
     """
-    soup = _parse_leniently(markup)
-    if soup is None:
-        return [
-            Link(link.url, replace(link.occurrence, line=link.occurrence.line + first_line - 1))
-            for link in extract_text(Document(source, "text", markup))
-        ]
-    return list(_links(soup, markup, source, first_line, _base_of(soup, base_url)))
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.found: list[tuple[int, str, str | None]] = []
+        self.anchor: tuple[int, str, int] | None = None
+        """The open ``<a>``: offset of its URL, the URL, and where its content starts."""
+
+    def start(self, tag: Tag, offset: int) -> None:
+        """A start tag; ``offset`` is where its URL value stands (in the caller's coordinates)."""
+        attribute = link_attribute(tag)
+        if attribute is None:
+            return
+        url = resolve_href(attribute.value, self.base)
+        if url is None:
+            return
+        if tag.name == "a":
+            self.anchor = (offset, url, tag.end)
+        elif tag.name == "area":
+            alt = tag.attributes.get("alt") if tag.attributes else None
+            self.found.append((offset, url, (collapse_whitespace(alt.value) or None) if alt else None))
+        else:
+            self.found.append((offset, url, None))
+
+    def end_anchor(self, text: str) -> None:
+        """The open ``<a>`` ends; ``text`` is what it held."""
+        if self.anchor is not None:
+            offset, url, _ = self.anchor
+            self.found.append((offset, url, collapse_whitespace(text) or None))
+            self.anchor = None
+
+
+def _base(tag: Tag, base_url: str | None) -> str | None:
+    href = tag.attributes.get("href") if tag.attributes else None
+    return (resolve_href(href.value, base_url) or base_url) if href else base_url
+
+
+def html_links(markup: str, base_url: str | None) -> list[tuple[int, str, str | None]]:
+    """``(offset of the URL, url, link text)`` for every link of an HTML document, in order."""
+    tags = list(scan_tags(markup, _WANTED))
+    base = next((_base(tag, base_url) for tag in tags if tag.name == "base" and not tag.is_end), base_url)
+    collector = HtmlLinks(base)
+    for tag in tags:
+        if tag.name == "a" and collector.anchor is not None:  # </a>, or an <a> closing the open one
+            collector.end_anchor(visible_text(markup, collector.anchor[2], tag.offset))
+        if not tag.is_end:
+            attribute = link_attribute(tag)
+            collector.start(tag, url_offset(attribute) if attribute else tag.offset)
+    if collector.anchor is not None:
+        collector.end_anchor(visible_text(markup, collector.anchor[2], len(markup)))
+    collector.found.sort(key=lambda item: item[0])
+    return collector.found
+
+
+def positions(text: str, offsets: list[int]) -> Iterator[tuple[int, int]]:
+    """1-based (line, column) of increasing offsets, counting lines without rescanning."""
+    line, line_start, previous = 1, 0, 0
+    for offset in offsets:
+        newlines = text.count("\n", previous, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", previous, offset) + 1
+        previous = offset
+        yield line, offset - line_start + 1
 
 
 def extract_html(document: Document) -> list[Link]:
     """Every link occurrence of an HTML document, in document order."""
-    return extract_html_fragment(document.text, document.source, base_url=document.base_url)
+    found = html_links(document.text, document.base_url)
+    places = positions(document.text, [offset for offset, _, _ in found])
+    return [
+        Link(url, Occurrence(document.source, line, column, text))
+        for (_, url, text), (line, column) in zip(found, places, strict=True)
+    ]
