@@ -572,24 +572,33 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--redirects", is_flag=True, help="Rewrite permanently redirected URLs (301/308) to their new address.")
 @click.option("--write", "do_write", is_flag=True, help="Apply the changes (default: only show the diff).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when a rewrite is pending (for pre-commit and CI).")
 @click.option("--from-report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Take the redirects from a JSON report instead of checking the links now.")
 @_scheduling_options
 @_source_options
 @_network_options
-def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: Path | None, **opts: Any) -> int:
+def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, check_only: bool, from_report: Path | None,
+        **opts: Any) -> int:
     """Update citations in text and Markdown SOURCE documents: show a diff, --write to apply.
 
     \b
     Example:
         linkcheck fix docs/ --redirects
         linkcheck fix docs/ --redirects --from-report reports/linkcheck.json --write
+        linkcheck fix docs/ --redirects --check     # exit 1 when a rewrite is pending
+
+    Exit status: 0 (with --check: nothing to rewrite), 1 with --check when a rewrite is pending,
+    2 bad usage.
     """
-    from .fix import apply_fixes, plan_fixes, redirect_edits
+    from .fix import apply_fixes, moved_but_not_rewritten, plan_fixes, redirect_edits
     from .progress import sanitize
 
     if not redirects:
         raise UsageError("fix: say what to fix (--redirects)")
+    if check_only and do_write:
+        raise UsageError("fix: --check writes nothing; give --check or --write, not both")
     if from_report is not None:
         from .report import load_report
 
@@ -604,6 +613,9 @@ def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: 
         edit = item.edit
         click.echo(sanitize(f"linkcheck: skipped {edit.source}:{edit.line}:{edit.column} {edit.old}: {item.reason}"),
                    err=True)
+    for result in moved_but_not_rewritten(report):
+        click.echo(sanitize(f"linkcheck: not rewritten {result.target.url}: moved permanently to {result.final_url}, "
+                            f"but the verdict there is {result.verdict.value} (look at the new page first)"), err=True)
     for file_fix in fixes:
         click.echo(file_fix.printable_diff, nl=False)
     if do_write:
@@ -612,7 +624,7 @@ def fix(sources: tuple[str, ...], redirects: bool, do_write: bool, from_report: 
     count = sum(len(f.applied) for f in fixes)
     verb = "rewrote" if do_write else "would rewrite (use --write)"
     click.echo(f"linkcheck: {verb} {count} URL(s) in {len(fixes)} document(s)", err=True)
-    return EXIT_OK
+    return EXIT_FAILED if check_only and count else EXIT_OK
 
 
 @cli.command("report")

@@ -36,6 +36,7 @@ __all__ = [
     "FileFix",
     "Skipped",
     "apply_fixes",
+    "moved_but_not_rewritten",
     "new_location",
     "plan_fixes",
     "redirect_edits",
@@ -118,6 +119,17 @@ def new_location(result: Result) -> str | None:
     if fragment and "#" not in new:
         new = f"{new}#{fragment}"
     return new
+
+
+def moved_but_not_rewritten(report: Report) -> list[Result]:
+    """Links whose chain starts with a permanent hop but whose verdict is not ``redirected``
+    (a title mismatch, a soft 404 or a broken page at the new address): ``fix`` leaves them for a
+    person to look at and says so."""
+    return [
+        result for result in report.results
+        if result.verdict is not Verdict.REDIRECTED and result.redirects
+        and result.redirects[0].status in PERMANENT_STATUSES and result.final_url
+    ]
 
 
 def _is_safe(url: str) -> bool:

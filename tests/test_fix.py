@@ -198,3 +198,39 @@ def test_overlapping_and_out_of_range_edits_are_skipped(tmp_path: Path) -> None:
         "overlaps another rewrite", "overlaps another rewrite", "the text there is not the URL as checked"]
     fixes, skipped = plan_fixes(edits[:2], cwd=tmp_path)
     assert [f.after for f in fixes] == ["x https://b/1 y\n"] and len(skipped) == 1
+
+
+def test_check_exits_1_while_a_rewrite_is_pending_and_writes_nothing(runner: CliRunner, docs: Path) -> None:
+    before = {p.name: p.read_bytes() for p in docs.iterdir()}
+    code, out, err = _fix(runner, str(docs), "--redirects", "--check")
+    assert code == 1, err
+    assert "would rewrite" in err and "+" in out
+    assert {p.name: p.read_bytes() for p in docs.iterdir()} == before
+    code, _, err = _fix(runner, str(docs), "--redirects", "--write")
+    assert code == 0, err
+    code, _, err = _fix(runner, str(docs), "--redirects", "--check")
+    assert code == 0, err
+    assert "would rewrite (use --write) 0 URL(s)" in err
+
+
+def test_check_and_write_together_is_a_usage_error(runner: CliRunner, docs: Path) -> None:
+    code, _, err = _fix(runner, str(docs), "--redirects", "--check", "--write")
+    assert code == 2
+    assert err.count("\n") == 1 and "--check" in err
+
+
+def test_permanent_move_to_a_wrong_page_is_listed_not_rewritten(runner: CliRunner, httpserver: HTTPServer,
+                                                                tmp_path: Path) -> None:
+    httpserver.expect_request("/report").respond_with_data(
+        "", status=301, headers={"Location": httpserver.url_for("/elsewhere")})
+    httpserver.expect_request("/elsewhere").respond_with_data(
+        _page("Cookie policy of the ministry of agriculture"), content_type="text/html")
+    doc = tmp_path / "cites.md"
+    text = f"The [{TITLE} of the federal statistics office]({httpserver.url_for('/report')}).\n"
+    doc.write_text(text, encoding="utf-8")
+    code, out, err = _fix(runner, str(doc), "--redirects", "--check")
+    assert code == 0, err
+    assert out == ""
+    assert f"not rewritten {httpserver.url_for('/report')}" in err
+    assert "title_mismatch" in err and httpserver.url_for("/elsewhere") in err
+    assert doc.read_text(encoding="utf-8") == text
