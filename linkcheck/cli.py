@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -55,6 +56,14 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 class _Group(click.Group):
     """Turns every usage or run error into one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `linkcheck extract … | head -1`: the reader has all it wants
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+            sys.exit(EXIT_OK)
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any

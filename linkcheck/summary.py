@@ -101,7 +101,7 @@ def _where(result: Result) -> str:
 
 def _counts_line(report: Report) -> Text:
     summary = report.summary()
-    line = Text(f"linkcheck: {summary['total']} links")
+    line = Text(f"linkcheck: {summary['total']} {'link' if summary['total'] == 1 else 'links'}")
     parts = [(verdict, summary[verdict.value]) for verdict in Verdict if summary[verdict.value]]
     line.append(": " if parts else ": none")
     for index, (verdict, count) in enumerate(parts):

@@ -98,3 +98,20 @@ def test_extract_reads_stdin(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["extract", "-"], input="see [docs](https://example.org/docs) and mailto:a@b.org\n")
     assert result.exit_code == 0
     assert "https://example.org/docs" in result.output.splitlines()
+
+
+def test_extract_into_a_reader_that_stops_early_exits_quietly(tmp_path: Path) -> None:
+    """`linkcheck extract … | head -1`: a closed pipe is not a failure and prints no error."""
+
+    doc = tmp_path / "many.txt"
+    doc.write_text("".join(f"https://example.org/page/{i}\n" for i in range(100_000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "linkcheck", "extract", str(doc)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=30) == 0, err
+    assert first == b"https://example.org/page/0\n"
+    assert err == b""

@@ -141,7 +141,7 @@ def test_check_prints_the_grouped_summary_on_stderr(runner: CliRunner, httpserve
                                  "--timeout", "5", "--retries", "0"])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "linkcheck: 1 links: 1 broken"
+    assert lines[0] == "linkcheck: 1 link: 1 broken"
     assert lines[1] == "broken (1) fails the run"
     assert re.fullmatch(rf"  {re.escape(str(doc))}:1:\d+  {re.escape(httpserver.url_for('/gone'))}  HTTP 404", lines[2])
     assert not ANSI.search(result.stderr)
