@@ -574,6 +574,17 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
 
         write_atomic(output, text)
         click.echo(f"linkcheck: wrote {output}", err=True)
+    if report is not None:
+        from collections import Counter
+
+        from .expect import failing_in_baseline
+
+        left_out = Counter(result.verdict.value for result in failing_in_baseline(the_plan.targets, report))
+        if left_out:
+            counts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(left_out.items()))
+            total = sum(left_out.values())
+            click.echo(f"linkcheck: left out {total} {'link' if total == 1 else 'links'} that failed in "
+                       f"{from_report} ({counts}); listed as comments at the end of the manifest", err=True)
     return EXIT_OK
 
 

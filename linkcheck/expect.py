@@ -20,7 +20,7 @@ from .manifest import render_manifest
 from .models import Report, Result, Target
 from .urls import normalise
 
-__all__ = ["KNOWN_PUBLISHERS", "baseline_facts", "build_manifest"]
+__all__ = ["KNOWN_PUBLISHERS", "baseline_facts", "build_manifest", "failing_in_baseline"]
 
 KNOWN_PUBLISHERS: dict[str, str] = {
     "www.consilium.europa.eu": "Council of the EU",
@@ -60,11 +60,34 @@ def build_manifest(targets: Sequence[Target], baseline: Report | None = None) ->
     """
     found = baseline_facts(baseline) if baseline is not None else {}
     entries: list[dict[str, Any]] = []
+    left_out: list[Result] = []
     for target in targets:
         if target.skip is not None:
             continue
-        entries.append(_entry(target, found.get(normalise(target.url))))
-    return render_manifest(entries)
+        base = found.get(normalise(target.url))
+        if base is not None and base.verdict.is_failure:
+            left_out.append(base)
+            continue
+        entries.append(_entry(target, base))
+    text = render_manifest(entries)
+    if left_out:
+        text += _left_out_comment(left_out)
+    return text
+
+
+def failing_in_baseline(targets: Sequence[Target], baseline: Report) -> list[Result]:
+    """The baseline's results for ``targets`` whose verdict failed: what the page said then is no
+    expected source (a "not found" page, a wrong page), so ``build_manifest`` leaves them out."""
+    found = baseline_facts(baseline)
+    results = (found.get(normalise(target.url)) for target in targets if target.skip is None)
+    return [result for result in results if result is not None and result.verdict.is_failure]
+
+
+def _left_out_comment(results: Sequence[Result]) -> str:
+    lines = ["", "# Left out: these links failed in the baseline report, so what their pages showed is no",
+             "# expected source. Fix them, or add an entry by hand."]
+    lines += [f"# {result.verdict.value}: {result.target.url}".replace("\n", " ") for result in results]
+    return "\n".join(lines) + "\n"
 
 
 def _entry(target: Target, base: Result | None) -> dict[str, Any]:

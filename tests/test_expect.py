@@ -159,3 +159,38 @@ def test_from_report_must_be_a_report(runner: CliRunner, tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "--from-report" in result.output and "not a linkcheck report" in result.output
     assert not (tmp_path / "m.toml").exists()
+
+
+def test_from_report_leaves_failing_links_out_of_the_baseline(runner: CliRunner, httpserver: HTTPServer,
+                                                              tmp_path: Path) -> None:
+    """A soft 404 and a wrong page must not become expected titles (issue 13.5)."""
+    httpserver.expect_request("/report").respond_with_data(html_page(OLD_TITLE), content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data(html_page("Page not found"), content_type="text/html")
+    httpserver.expect_request("/wrong").respond_with_data(html_page(NEW_TITLE), content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        f"[{OLD_TITLE}]({httpserver.url_for('/report')}), "
+        f"[Statistical yearbook of the federal office 2021]({httpserver.url_for('/gone')}) and "
+        f"[Annual survey of regional bus timetables 2020]({httpserver.url_for('/wrong')}).\n",
+        encoding="utf-8",
+    )
+    code, report = _check(runner, str(doc), "-o", str(tmp_path / "r1"))
+    assert code == 1
+    verdicts = {link["url"].rsplit("/", 1)[-1]: link["verdict"] for link in report["links"]}
+    assert verdicts == {"report": "ok", "gone": "soft_404", "wrong": "title_mismatch"}
+
+    manifest = tmp_path / "baseline.toml"
+    result = runner.invoke(cli, ["expect", str(doc), "--from-report", str(tmp_path / "r1" / "linkcheck.json"),
+                                 "-o", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert "left out 2 links" in result.stderr and "1 soft_404, 1 title_mismatch" in result.stderr
+    text = manifest.read_text(encoding="utf-8")
+    sources = tomllib.loads(text)["source"]
+    assert [entry["url"] for entry in sources] == [httpserver.url_for("/report")]
+    assert f"# soft_404: {httpserver.url_for('/gone')}" in text
+    assert f"# title_mismatch: {httpserver.url_for('/wrong')}" in text
+
+    # the baseline does not turn the failures green
+    code, report = _check(runner, str(doc), "--expect", str(manifest), "-o", str(tmp_path / "r2"))
+    assert code == 1
+    assert {link["url"].rsplit("/", 1)[-1]: link["verdict"] for link in report["links"]} == verdicts
