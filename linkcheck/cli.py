@@ -320,7 +320,7 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @_scheduling_options
 @click.option("--accept", default="200..299", show_default=True, metavar="CODES",
               help="Status codes that count as alive, e.g. 200..299,403.")
-@click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", help="Rewrite a URL before it is checked.")
+@click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", help="Rewrite a URL before it is checked. Repeatable.")
 @click.option("--title-threshold", type=click.FloatRange(0, 100), default=DEFAULT_TITLE_THRESHOLD,
               show_default=True, help="Lowest similarity score (0..100) that counts as a title match.")
 @click.option("--titles", type=click.Choice(["fail", "warn", "off"]), default="fail", show_default=True,
@@ -363,7 +363,8 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     or - for standard input.
 
     \b
-    Exit status: 0 all good, 1 a failing verdict, 2 bad usage or unreadable input.
+    Exit status: 0 all good, 1 a failing verdict, 2 bad usage or unreadable input,
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM); reports hold what was checked.
     Example:
         linkcheck check seeds/eu-japan-summit-2022.txt --expect seeds/eu-japan-summit-2022.expected.toml
     """
