@@ -59,16 +59,13 @@ def build_manifest(targets: Sequence[Target], baseline: Report | None = None) ->
     final URL is pinned, so a later ``check --expect`` detects content drift.
     """
     found = baseline_facts(baseline) if baseline is not None else {}
-    entries: list[dict[str, Any]] = []
-    left_out: list[Result] = []
-    for target in targets:
-        if target.skip is not None:
-            continue
-        base = found.get(normalise(target.url))
-        if base is not None and base.verdict.is_failure:
-            left_out.append(base)
-            continue
-        entries.append(_entry(target, base))
+    left_out = failing_in_baseline(targets, baseline) if baseline is not None else []
+    failed = {normalise(result.target.url) for result in left_out}
+    entries = [
+        _entry(target, found.get(normalise(target.url)))
+        for target in targets
+        if target.skip is None and normalise(target.url) not in failed
+    ]
     text = render_manifest(entries)
     if left_out:
         text += _left_out_comment(left_out)
