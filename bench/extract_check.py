@@ -37,20 +37,11 @@ import markdown_it_pyrs  # noqa: E402
 
 from linkcheck.extract import extract  # noqa: E402
 from linkcheck.extract.hrefs import collapse_whitespace, resolve_href  # noqa: E402
+from linkcheck.extract.html import LINK_ATTRIBUTES  # noqa: E402
 from linkcheck.extract.text import find_urls  # noqa: E402
 from linkcheck.models import Document  # noqa: E402
 
 _MD = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough", "footnote"])
-_LINK_ATTRIBUTES = {
-    "a": "href",
-    "area": "href",
-    "img": "src",
-    "iframe": "src",
-    "source": "src",
-    "blockquote": "cite",
-    "q": "cite",
-    "link": "href",
-}
 _DESTINATION = re.compile(r"\]\([ \t\n]*<?")
 
 Occurrence = tuple[str, int, int]
@@ -104,7 +95,7 @@ class _TagPositions(HTMLParser):
             alt = dict(attrs).get("alt")
             if alt:
                 self._open[1].append(f" {alt} ")
-        name = _LINK_ATTRIBUTES.get(tag)
+        name = LINK_ATTRIBUTES.get(tag)
         values = dict(attrs)
         if name is None or values.get(name) is None:
             return

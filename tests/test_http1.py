@@ -153,8 +153,11 @@ def test_a_body_without_length_ends_when_the_server_closes() -> None:
 # -- connections --------------------------------------------------------------------------------
 
 
-def _keep_alive_server(connections: list[int], after_answer: bytes = b"") -> RawHandler:
-    """Answers every request on a connection with PAGE (keep-alive), then writes ``after_answer``."""
+def _keep_alive_server(connections: list[int], after_answer: bytes = b"", answer: bytes | None = None) -> RawHandler:
+    """Answers every request on a connection with ``answer`` (default: PAGE, keep-alive), then
+    writes ``after_answer``."""
+    if answer is None:
+        answer = _answer(PAGE, b"Content-Length: %d" % len(PAGE))
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connections.append(1)
@@ -163,7 +166,7 @@ def _keep_alive_server(connections: list[int], after_answer: bytes = b"") -> Raw
                 await reader.readuntil(b"\r\n\r\n")
             except asyncio.IncompleteReadError:
                 return
-            writer.write(_answer(PAGE, b"Content-Length: %d" % len(PAGE)) + after_answer)
+            writer.write(answer + after_answer)
             await writer.drain()
 
     return serve
@@ -247,16 +250,7 @@ def test_two_different_lengths_are_malformed() -> None:
 def test_an_answer_framed_both_ways_is_read_as_chunked_and_its_connection_dropped() -> None:
     connections: list[int] = []
     chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(PAGE), PAGE)
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(1)
-        while True:
-            try:
-                await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError:
-                return
-            writer.write(_answer(chunked, b"Content-Length: 3", b"Transfer-Encoding: chunked"))
-            await writer.drain()
-
+    serve = _keep_alive_server(connections, answer=_answer(chunked, b"Content-Length: 3", b"Transfer-Encoding: chunked"))
     fetches = _fetch_three(serve)
     assert [(f.status, f.body) for f in fetches] == [(200, PAGE)] * 3
     assert len(connections) == 3
