@@ -32,6 +32,9 @@ from tests.servers import html, respond
         ("PyPI version", "pandas · PyPI", "badge"),
         ("BSD licensed", "pandas/LICENSE at main · pandas-dev/pandas · GitHub", "bare_name"),
         ("this article", "How to Write a Git Commit Message", "generic"),
+        # node's README and vue's: a group of people names no document.
+        ("partners", "Ecosystem Sustainability Program | OpenJS Foundation", "generic"),
+        ("special sponsor", "Better Stack: Spot, Resolve, and Prevent Downtime.", "generic"),
         ("hier", "Bundeskanzler Scholz reist nach Japan | Bundesregierung", "generic"),
         ("ici", "Sommet UE-Japon, 12 mai 2022 - Consilium", "generic"),
         ("こちら", "日EU首脳協議 | 外務省", "generic"),

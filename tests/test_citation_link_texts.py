@@ -38,6 +38,15 @@ def judged(text: str, title: str, url: str):
         # ripgrep README: a language's name for a translation repository.
         ("Spanish", "traducciones/ripgrep at master · UltiRequiem/traducciones · GitHub",
          "https://github.com/UltiRequiem/traducciones/tree/master/ripgrep", "language_version: es"),
+        # ripgrep README: "ports" is the head of the compound "haikuports" in the page's title.
+        ("official ports", "haikuports/sys-apps/ripgrep at master · haikuports/haikuports · GitHub",
+         "https://github.com/haikuports/haikuports/tree/master/sys-apps/ripgrep", "partial_description"),
+        # lychee README: "lib" in the crate's name abbreviates "library".
+        ("library documentation", "lychee_lib - Rust", "https://docs.rs/lychee-lib/latest/lychee_lib/",
+         "partial_description"),
+        # trafilatura README: "issue" and GitHub's "Issues" are one word.
+        ("dedicated issue page", "Issues · adbar/trafilatura · GitHub", "https://github.com/adbar/trafilatura/issues",
+         "partial_description"),
         # pandas README: the site named by its words; PyPI spells "Python Package Index".
         ("Python package index", "pandas · PyPI", "https://pypi.org/project/pandas", "expected_is_publisher"),
     ],
@@ -54,6 +63,10 @@ def test_correct_readme_links_are_no_false_alarm(text: str, title: str, url: str
         # The same kinds of text on another repository's page: mis-links, still caught.
         ("databases", "FAQ · ohmyzsh/ohmyzsh Wiki · GitHub", "https://github.com/ohmyzsh/ohmyzsh/wiki/FAQ#how-do-i-update-oh-my-zsh"),
         ("English readme", "crossbeam - Rust", "https://docs.rs/crossbeam/latest/crossbeam/"),
+        # A language's name says which version it links to; it is not text in that language.
+        ("Deutsche readme", "Simon Willison on sqlite-utils", "https://simonwillison.net/tags/sqlite-utils/"),
+        # "https" is not a form of "httpx".
+        ("HTTPS cloning errors", "Requests Compatibility - HTTPX", "https://www.python-httpx.org/compatibility/"),
         ("Archives of precompiled binaries for ripgrep are available for Windows, macOS and Linux.",
          "crossbeam - Rust", "https://docs.rs/crossbeam/latest/crossbeam/"),
     ],

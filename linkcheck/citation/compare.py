@@ -9,7 +9,7 @@ from ..models import Expectation, Page, TitleCheck
 from .entities import about_disagreement, name_disagreement, subject_disagreement
 from .facts import disagreement
 from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
-from .kind import code_line, is_login_title, language_version, not_citation
+from .kind import code_line, is_login_title, language_version, names_language, not_citation
 from .language import language_difference
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
@@ -169,7 +169,8 @@ def compare_title(
         return TitleCheck(want, best.text, best.score, False, signal=best.signal, detail=contradiction)
     if not is_match:
         conflict = conflicts(Tokens.of(want), Tokens.of(best.text, is_found=True))
-        languages = language_difference(want, best.text, page)
+        # "Deutsche readme" names the language it links to; it is not German text.
+        languages = None if names_language(want) else language_difference(want, best.text, page)
         if languages is not None and not conflict:
             result, detail = None, f"title_unverifiable: languages differ: {languages}"
         elif any(names_site(want, sites) for _ in (0,)) and not best.exact:

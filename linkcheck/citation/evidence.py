@@ -3,7 +3,8 @@
 A README says "[fancy indexing](…/indexing.html#advanced-indexing-with-ix)" for "Indexing and
 Selecting Data — pandas documentation": the text describes a part of the page in the sentence's
 words, so a low score is not a contradiction. ``shares_word`` is the test: one informative word
-of the link text (stem, or a prefix of four letters or more: "installing"/"Installation") is in
+of the link text (stem, inflection: "installing"/"Installation", "issue"/"Issues"; head of a
+compound: "ports"/"haikuports"; or a three-letter abbreviation of it: "lib"/"library") is in
 the page's titles or in the URL's path and fragment. A mis-link shares nothing ("English readme"
 for "Vue Forum").
 """
@@ -57,8 +58,20 @@ def shares_word(text: str, titles: Iterable[str], *urls: str | None) -> bool:
         theirs |= _keys(url_words(url))
     if mine & theirs:
         return True
-    return any(
-        len(a) >= 4 and len(b) >= 4 and (a.startswith(b[:max(4, len(b) - 3)]) or b.startswith(a[:max(4, len(a) - 3)]))
-        for a in mine
-        for b in theirs
-    )
+    return any(_related(a, b) or _related(b, a) for a in mine for b in theirs)
+
+
+_ENDINGS = frozenset("e s es ed er ers ing ings y ies ion ions al".split())
+
+
+def _related(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one word: inflections (a shared head of all but three letters, at least
+    five: "installing"/"installation"; or ``a`` is ``b`` and an ending: "issue"/"issu"), ``b`` a
+    compound ending in ``a`` ("ports"/"haikuports"), or ``b`` abbreviates ``a`` ("library"/"lib")."""
+    if len(a) >= 5 and len(b) >= 5 and a.startswith(b[:max(5, len(b) - 3)]):
+        return True
+    if len(b) >= 4 and a.startswith(b) and a[len(b):] in _ENDINGS:
+        return True
+    if len(a) >= 4 and len(b) >= len(a) + 3 and b.endswith(a) and a.isalpha():
+        return True
+    return len(b) == 3 and b.isalpha() and len(a) >= 6 and a.startswith(b)

@@ -9,7 +9,8 @@ not, and get ``title.match = None`` with the reason as detail ``not_citation:REA
 * ``footnote``: ``1``, ``[2]``, ``^3``, ``¹``;
 * ``url_text``: a URL or host shown as text (``github.com/x/y``, ``www.example.org``);
 * ``badge``: what badges and images say (``Build Status``, ``PyPI version``, ``License: MIT``);
-* ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …);
+* ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …) or
+  a group of people ("partners", "Other sponsors", "the core team");
 * ``code_line``: (``code_line(url)``) a link to lines of a source file (``…/file.py#L133``): the
   text names code, not a document;
 * ``bare_name``: one word, or two capitalised ones, or a licence — a project, product, language
@@ -27,7 +28,7 @@ from urllib.parse import unquote
 
 from .normalise import normalise_title, words_of
 
-__all__ = ["code_line", "is_login_title", "language_version", "not_citation"]
+__all__ = ["code_line", "is_login_title", "language_version", "names_language", "not_citation"]
 
 _LOGIN = re.compile(r"^(?:sign in|log in|login|sign up|anmelden|connexion|se connecter|iniciar sesión|accedi)\b",
                     re.IGNORECASE)
@@ -137,6 +138,8 @@ def not_citation(text: str) -> str | None:
     if norm in _GENERIC or _GENERIC_PATTERN.match(norm):
         return "generic"
     words = words_of(raw)
+    if len(words) <= 3 and words[-1] in _PEOPLE_WORDS and not any(w in _LICENCE_WORDS for w in words):
+        return "generic"  # "partners", "Other sponsors", "the core team": people, not a document
     if words and all(w in _BADGE_WORDS or any(c.isdigit() for c in w) for w in words) and len(words) <= 6:
         return "badge"
     if _is_cjk(raw):
@@ -164,6 +167,12 @@ _GENERIC_HEADS = frozenset(
     """docs documentation website homepage repo repository wiki site page blog guide tutorial
     changelog api reference manual handbook webseite dokumentation seite""".split()
 )
+_PEOPLE_WORDS = frozenset(
+    """sponsor sponsors partner partners backer backers supporter supporters maintainer maintainers
+    member members team teams author authors donor donors funder funders people folks community
+    sponsoren partenaires mecenes patrocinadores""".split()
+)
+"""Heads of texts naming a group of people (a sponsors list, the team page): no document's title."""
 _LICENCE_WORDS = frozenset("license licence licensed licenced lizenz licencia licença".split())
 
 
@@ -180,7 +189,7 @@ def _is_cjk(text: str) -> bool:
 _LANGUAGES: dict[str, str] = {}
 for _code, _names in {
     "en": "english", "de": "german deutsch deutsche deutscher", "fr": "french francais française",
-    "es": "spanish espanol español castellano", "it": "italian italiano", "pt": "portuguese portugues português brazilian",
+    "es": "spanish espanol español castellano", "it": "italian italiano", "pt": "portuguese portugues português brazilian brasileiro brasileira",
     "nl": "dutch nederlands", "ja": "japanese 日本語", "zh": "chinese 中文 简体中文 繁體中文 simplified traditional",
     "ko": "korean 한국어", "ru": "russian русский", "uk": "ukrainian українська", "pl": "polish polski",
     "tr": "turkish turkce türkçe", "ar": "arabic", "he": "hebrew", "hi": "hindi", "id": "indonesian",
@@ -197,16 +206,24 @@ _TRANSLATION_HINTS = frozenset(
 )
 
 
+def names_language(text: str) -> str | None:
+    """The language code a link text names ("Spanish", "Deutsche readme", "日本語"), or None: such a
+    text says which language version it links to, it is not written in that language."""
+    words = normalise_title(text).split()
+    if not words or words[0] not in _LANGUAGES or not all(w in _LANGUAGES or w in _LANGUAGE_TAILS for w in words):
+        return None
+    return _LANGUAGES[words[0]]
+
+
 def language_version(text: str, *places: str | None) -> str | None:
     """The language a link text names ("Spanish", "Deutsche readme", "日本語") when the page title or
     URL says it is a language version: a translation word ("traducciones", "i18n") or that
     language's code as a path part or file-name part ("/es/", "README.es.md", "zh-CN"); else None.
     A language name pointing anywhere else is compared like any text ("English readme" for a
     crate's docs is a mis-link)."""
-    words = normalise_title(text).split()
-    if not words or words[0] not in _LANGUAGES or not all(w in _LANGUAGES or w in _LANGUAGE_TAILS for w in words):
+    code = names_language(text)
+    if code is None:
         return None
-    code = _LANGUAGES[words[0]]
     for place in places:
         parts = set(re.split(r"[^a-z0-9]+", unquote(place or "").lower()))
         if parts & _TRANSLATION_HINTS or code in parts:
