@@ -47,6 +47,9 @@ def judged(text: str, title: str, url: str):
         # trafilatura README: "issue" and GitHub's "Issues" are one word.
         ("dedicated issue page", "Issues · adbar/trafilatura · GitHub", "https://github.com/adbar/trafilatura/issues",
          "partial_description"),
+        # typer README: the project's name for its docs' home page, "Welcome to …".
+        ("Click", "Welcome to Click — Click Documentation (8.2.x)", "https://click.palletsprojects.com/",
+         "expected_is_publisher"),
         # pandas README: the site named by its words; PyPI spells "Python Package Index".
         ("Python package index", "pandas · PyPI", "https://pypi.org/project/pandas", "expected_is_publisher"),
     ],
@@ -89,3 +92,11 @@ def test_a_language_version_link_is_ok_in_the_report() -> None:
                           "/UltiRequiem/traducciones/tree/master/ripgrep", title="Spanish")
     assert result.verdict is Verdict.OK
     assert result.title is not None and result.title.detail == "language_version: es"
+
+
+def test_a_sphinx_title_whose_heading_and_site_both_name_the_project_matches() -> None:
+    """black README: "The Black code style - Black 26.5.1 documentation"; the release number does not
+    make "Black 26.5.1 documentation" too long to be the site's name, so the heading is compared."""
+    check = judged("The Black Code Style: Current style", "The Black code style - Black 26.5.1 documentation",
+                   "https://black.readthedocs.io/en/stable/the_black_code_style/current_style.html")
+    assert check.match is True

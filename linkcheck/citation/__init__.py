@@ -72,7 +72,8 @@ Verdict rules of ``compare_title``:
 * Expected title is generic ("Home", "Press release", "here", "Statement" …, see
   ``is_stop_title``): ``match=None``, detail ``generic_expected`` — it cannot prove anything.
 * Every candidate the page offers is generic ("Page not found", "Just a moment...", "Home |
-  Site"): ``match=False``, detail ``generic_title``.
+  Site"): ``match=False``, detail ``generic_title`` — unless the link text is the site's name
+  ("Click" for "Welcome to Click — Click Documentation (8.2.x)"): ``None``, ``expected_is_publisher``.
 * Language: if the found title is written mostly in another script than the expected title
   (CJK vs Latin, Cyrillic vs Latin …) and does not reach the threshold, ``match=None``, detail
   ``title_unverifiable``: the link is fine by every other measure, and an English link text cannot

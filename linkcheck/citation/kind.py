@@ -147,6 +147,8 @@ def not_citation(text: str) -> str | None:
     if len(words) <= 4 and (words[-1] in _BADGE_HEADS or all(w in _BADGE_WORDS or len(w) == 1 or
                                                          any(c.isdigit() for c in w) for w in words)):
         return "badge"  # "nvm version", "conda-forge downloads", "Python 3.x"
+    if _is_coined_name(raw):
+        return "bare_name"  # "winget-pkgs", "DOMPurify", "flake8", "nvs": a name no dictionary has
     if BARE_NAMES and len(raw.split()) == 1 and not _is_cjk(raw):
         return "bare_name"  # "winget-pkgs", "db-to-sqlite"
     if GENERIC_HEADS and len(raw.split()) <= 3 and words[-1] in _GENERIC_HEADS:
@@ -174,6 +176,20 @@ _PEOPLE_WORDS = frozenset(
 )
 """Heads of texts naming a group of people (a sponsors list, the team page): no document's title."""
 _LICENCE_WORDS = frozenset("license licence licensed licenced lizenz licencia licença".split())
+
+
+_COINED = re.compile(
+    r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$"  # winget-pkgs, db-to-sqlite, zsh-nvm
+    r"|^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$"  # DOMPurify, GitHub, FastAPI (inner capital)
+    r"|^[A-Za-z]+[0-9]+[A-Za-z0-9]*$"  # flake8, HDF5
+    r"|^[b-df-hj-np-tv-xz]{2,5}$"  # nvs, zsh, npm: lower-case letters with no vowel
+)
+
+
+def _is_coined_name(text: str) -> bool:
+    """One token shaped like a software name rather than a word: joined parts, an inner capital,
+    letters then digits, or lower-case consonants only. Such a token names a project or tool."""
+    return " " not in text and bool(_COINED.match(text))
 
 
 def _looks_like_names(text: str) -> bool:

@@ -49,7 +49,8 @@ def _is_host_label_of(label: str, segment: str) -> bool:
     """Does a host label ("consilium", "mofa", "japantimes") name this title segment?"""
     words = segment.split()
     if label in words:
-        return len(words) <= 4
+        # "Black 26.5.1 documentation": a release number does not make a site name longer.
+        return sum(not w.isdigit() for w in words) <= 4
     compact = "".join(w for w in words if w != "the")
     return label == compact or (len(label) >= 5 and label in compact) or label in acronyms(Tokens.of(segment))
 
