@@ -31,6 +31,9 @@ from tests.servers import html, respond
         ("CI", "Workflow runs · ohmyzsh/ohmyzsh · GitHub", "badge"),
         ("PyPI version", "pandas · PyPI", "badge"),
         ("BSD licensed", "pandas/LICENSE at main · pandas-dev/pandas · GitHub", "bare_name"),
+        # ripgrep's and readability's READMEs: tokens shaped like software names.
+        ("winget-pkgs", "winget-pkgs/manifests/b/BurntSushi/ripgrep at master · microsoft/winget-pkgs · GitHub", "bare_name"),
+        ("DOMPurify", "GitHub - cure53/DOMPurify: DOMPurify - a DOM-only, super-fast, uber-tolerant XSS sanitizer for HTML, MathML and SVG.", "bare_name"),
         ("this article", "How to Write a Git Commit Message", "generic"),
         # node's README and vue's: a group of people names no document.
         ("partners", "Ecosystem Sustainability Program | OpenJS Foundation", "generic"),

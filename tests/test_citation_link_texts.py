@@ -68,6 +68,9 @@ def test_correct_readme_links_are_no_false_alarm(text: str, title: str, url: str
         ("English readme", "crossbeam - Rust", "https://docs.rs/crossbeam/latest/crossbeam/"),
         # A language's name says which version it links to; it is not text in that language.
         ("Deutsche readme", "Simon Willison on sqlite-utils", "https://simonwillison.net/tags/sqlite-utils/"),
+        # The name of a project's standard page is compared: vue's "Contributing Guide" on a PyPI page.
+        ("Contributing Guide", "flake8-pie · PyPI", "https://pypi.org/project/flake8-pie/"),
+        ("QuickStart", "pip install - pip documentation v24.3.1", "https://pip.pypa.io/en/latest/reference/pip_install.html"),
         # "https" is not a form of "httpx".
         ("HTTPS cloning errors", "Requests Compatibility - HTTPX", "https://www.python-httpx.org/compatibility/"),
         ("Archives of precompiled binaries for ripgrep are available for Windows, macOS and Linux.",
@@ -100,3 +103,18 @@ def test_a_sphinx_title_whose_heading_and_site_both_name_the_project_matches() -
     check = judged("The Black Code Style: Current style", "The Black code style - Black 26.5.1 documentation",
                    "https://black.readthedocs.io/en/stable/the_black_code_style/current_style.html")
     assert check.match is True
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "url"),
+    [
+        ("Contributing Guide", "Contributing - HTTPX", "https://www.python-httpx.org/contributing/"),
+        ("QuickStart", "QuickStart - HTTPX", "https://www.python-httpx.org/quickstart/"),
+        ("Issues", "Issues · httpie/cli · GitHub", "https://github.com/httpie/cli/issues"),
+    ],
+)
+def test_the_name_of_a_standard_page_is_no_false_alarm_on_that_page(text: str, title: str, url: str) -> None:
+    """vue's, httpx's and httpie's READMEs: such a name is (part of) the page's title."""
+    check = judged(text, title, url)
+    assert check.match is not False
+    assert check.detail in (None, "partial_description")  # compared, not set aside as generic

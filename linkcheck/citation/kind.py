@@ -10,12 +10,16 @@ not, and get ``title.match = None`` with the reason as detail ``not_citation:REA
 * ``url_text``: a URL or host shown as text (``github.com/x/y``, ``www.example.org``);
 * ``badge``: what badges and images say (``Build Status``, ``PyPI version``, ``License: MIT``);
 * ``generic``: words that name no document ("here", "docs", "this article", "hier", "ici" …) or
-  a group of people ("partners", "Other sponsors", "the core team");
+  a group of people ("partners", "Other sponsors", "the core team"); the name of a project's
+  standard page ("Contributing Guide", "Issues", "QuickStart", ``PAGE_KINDS``) is compared;
 * ``code_line``: (``code_line(url)``) a link to lines of a source file (``…/file.py#L133``): the
   text names code, not a document;
-* ``bare_name``: one word, or two capitalised ones, or a licence — a project, product, language
-  or licence name ("pandas", "Python", "BSD licensed", "Django REST"): a name says which site,
-  not which page; "Budget overview" is a description and is compared.
+* ``bare_name``: a token shaped like a software name rather than a word (joined parts, an inner
+  capital, letters then digits, consonants only: "winget-pkgs", "DOMPurify", "flake8", "nvs"),
+  or a licence ("BSD licensed"): a name says which site, not which page. A single word that is
+  also a dictionary word ("pivoting", "Bylaws") and a pair of capitalised words ("Trademark
+  Policy") are compared (``BARE_NAMES`` off): a mis-link often has one, and the correct page
+  shares it; "Budget overview" is a description and is compared.
 
 A manifest entry is always compared; this classifier is for link texts only.
 """
@@ -74,13 +78,11 @@ _GENERIC = frozenset(
         "this document", "this paper", "this guide", "this tutorial", "this video", "this one", "that",
         "docs", "doc", "documentation", "the docs", "the documentation", "official docs",
         "official documentation", "read the docs", "api docs", "api reference", "reference", "guide",
-        "user guide", "tutorial", "tutorials", "examples", "example", "demo", "live demo", "changelog",
-        "release notes", "releases", "license", "licence", "contributing", "contributing guide",
-        "code of conduct", "faq", "wiki", "website", "homepage", "home page", "home", "blog", "source",
-        "source code", "code", "repo", "repository", "github", "download", "downloads", "install",
-        "installation", "getting started", "quickstart", "quick start", "read more", "more", "learn more",
+        "demo", "live demo", "releases", "license", "licence", "faq", "wiki", "website", "homepage",
+        "home page", "home", "blog", "source", "source code", "code", "repo", "repository", "github",
+        "download", "downloads", "read more", "more", "learn more",
         "more info", "more information", "details", "info", "see here", "see", "here is", "available here",
-        "pdf", "full text", "article", "paper", "post", "blog post", "issue", "issues", "discussion",
+        "pdf", "full text", "article", "paper", "post", "blog post", "issue", "discussion",
         "discussions", "forum", "chat", "mailing list", "twitter", "slack", "discord", "gitter",
         "stack overflow", "sponsor", "donate", "report", "the report", "news", "press release",
         "official website", "webpage", "online", "docs site", "documentation site", "manual",
@@ -107,6 +109,13 @@ _GENERIC = frozenset(
         "这里", "此处", "链接", "更多", "詳情", "여기", "링크", "자세히",
     )
 )
+PAGE_KINDS = frozenset(
+    ("contributing", "contributing guide", "quickstart", "quick start", "getting started", "install",
+     "installation", "issues", "changelog", "release notes", "tutorial", "tutorials", "user guide",
+     "examples", "example", "code of conduct")
+)
+"""Names of a project's standard pages: not generic words but the description of one page, whose title
+names it ("Contributing - HTTPX", "Issues · owner/repo · GitHub"): compared, so a mis-link is caught."""
 _GENERIC_PATTERN = re.compile(
     r"^(?:see |read |check |view |visit |open |in |on |from |at |per |via )?"
     r"(?:this|that|the|our|my|his|her|their|its|these|those|an?)\s+"
@@ -137,6 +146,8 @@ def not_citation(text: str) -> str | None:
         return "generic"
     if norm in _GENERIC or _GENERIC_PATTERN.match(norm):
         return "generic"
+    if norm in PAGE_KINDS:
+        return None  # "Contributing Guide", "Issues", "QuickStart": one page of the project, compared
     words = words_of(raw)
     if len(words) <= 3 and words[-1] in _PEOPLE_WORDS and not any(w in _LICENCE_WORDS for w in words):
         return "generic"  # "partners", "Other sponsors", "the core team": people, not a document
@@ -180,7 +191,7 @@ _LICENCE_WORDS = frozenset("license licence licensed licenced lizenz licencia li
 
 _COINED = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$"  # winget-pkgs, db-to-sqlite, zsh-nvm
-    r"|^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$"  # DOMPurify, GitHub, FastAPI (inner capital)
+    r"|^[A-Za-z][A-Za-z0-9]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*$"  # GitHub, FastAPI, DOMPurify
     r"|^[A-Za-z]+[0-9]+[A-Za-z0-9]*$"  # flake8, HDF5
     r"|^[b-df-hj-np-tv-xz]{2,5}$"  # nvs, zsh, npm: lower-case letters with no vowel
 )
