@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,21 @@ def test_failing_renderer_leaves_no_file_and_no_temp_file(tmp_path: Path) -> Non
     assert str(info.value) == "cannot render the boom report: renderer exploded"
     assert sorted(os.listdir(tmp_path)) == ["linkcheck.json"]
     assert (tmp_path / "linkcheck.json").read_text(encoding="utf-8") == "old report"
+
+
+def test_streamed_renderer_failing_midway_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    """A format written piece by piece that fails after some pieces: no half file, no new folder."""
+
+    def half_then_boom(report: Report) -> Iterator[str]:
+        yield '{"links": ['
+        raise RuntimeError("stream exploded")
+
+    registry = {**FORMATS, "boom": Format("boom", "boom", _broken_renderer, half_then_boom)}
+    out = tmp_path / "new"
+    with pytest.raises(ReportError) as info:
+        write_reports(make_report(), out, ["json", "boom"], registry=registry)
+    assert str(info.value) == "cannot render the boom report: stream exploded"
+    assert not out.exists()
 
 
 def test_existing_report_is_replaced_whole_keeping_its_mode(tmp_path: Path) -> None:

@@ -7,14 +7,14 @@ Formatters are chosen by name from ``FORMATS`` (``md`` and ``xml`` are accepted 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..models import Report
-from .csv_report import render_csv
-from .html import render_html
-from .json_report import render_json
+from .csv_report import render_csv, stream_csv
+from .html import render_html, stream_html
+from .json_report import render_json, stream_json
 from .junit import render_junit
 from .load import load_report
 from .markdown import render_markdown
@@ -32,6 +32,9 @@ __all__ = [
     "render_junit",
     "render_markdown",
     "render_sarif",
+    "stream_csv",
+    "stream_html",
+    "stream_json",
     "resolve_format",
     "resolve_formats",
     "write_reports",
@@ -49,6 +52,16 @@ class Format:
     extension: str
     """File extension without the dot; may hold one (``junit.xml``)."""
     render: Callable[[Report], str]
+    stream: Callable[[Report], Iterable[str]] | None = None
+    """The same text in pieces, for a format whose whole text grows with every link (JSON): the
+    file is written piece by piece rather than held whole. None: ``render`` is the one piece."""
+
+    def pieces(self, report: Report) -> Iterator[str]:
+        """The report's text in pieces that join to ``render(report)`` (made as they are read)."""
+        if self.stream is not None:
+            yield from self.stream(report)
+        else:
+            yield self.render(report)
 
     @property
     def filename(self) -> str:
@@ -58,12 +71,12 @@ class Format:
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("json", "json", render_json),
+        Format("json", "json", render_json, stream_json),
         Format("markdown", "md", render_markdown),
-        Format("html", "html", render_html),
+        Format("html", "html", render_html, stream_html),
         Format("junit", "junit.xml", render_junit),
         Format("sarif", "sarif", render_sarif),
-        Format("csv", "csv", render_csv),
+        Format("csv", "csv", render_csv, stream_csv),
     )
 }
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..models import Occurrence, Report, Result
 from ._common import error_text, redact, redact_optional
 
-__all__ = ["COLUMNS", "neutralise_formula", "render_csv"]
+__all__ = ["COLUMNS", "neutralise_formula", "render_csv", "stream_csv"]
 
 COLUMNS: tuple[str, ...] = (
     "url",
@@ -43,13 +44,21 @@ def neutralise_formula(cell: str) -> str:
 
 def render_csv(report: Report) -> str:
     """The report as RFC 4180 CSV with a header row (CRLF line ends, UTF-8 without BOM)."""
+    return "".join(stream_csv(report))
+
+
+def stream_csv(report: Report) -> Iterator[str]:
+    """The CSV report in pieces, the rows of one link a piece (written as they come)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for result in report.results:
         for occurrence in result.target.occurrences:
             writer.writerow([neutralise_formula(cell) for cell in _row(result, occurrence)])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _row(result: Result, occurrence: Occurrence) -> list[str]:

@@ -8,36 +8,52 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from ..models import Occurrence, Report, Result, TitleCheck
 from ._common import TOOL_NAME, VERDICT_ORDER, error_text, redact, redact_optional
 
-__all__ = ["SCHEMA", "render_json", "report_to_dict"]
+__all__ = ["SCHEMA", "render_json", "report_to_dict", "stream_json"]
 
 SCHEMA = "linkcheck-report/1"
 """Value of the ``schema`` key; bumped only for an incompatible change."""
 
 
 def render_json(report: Report) -> str:
-    """The JSON report as text: two-space indents, one link a line, UTF-8 kept readable.
+    """The JSON report as text: two-space indents, one link a line, UTF-8 kept readable."""
+    return "".join(stream_json(report))
+
+
+def stream_json(report: Report) -> Iterator[str]:
+    """The JSON report in pieces, one link a piece: what ``write_reports`` writes to disk.
 
     Each link is encoded compactly on its own line: ``json.dumps(indent=…)`` falls back to the
     pure-Python encoder and built ~50 MB of string pieces for 10,000 links, while one line per
-    link keeps the C encoder, a readable file and line-per-link diffs between runs.
+    link keeps the C encoder, a readable file and line-per-link diffs between runs. Pieces,
+    because the whole text (and a dict per link) of 100,000 links took ~450 MB at once.
     """
-    document = report_to_dict(report)
-    links = document.pop("links")
-    head = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
-    if not links:
-        return head[:-2] + ',\n  "links": []\n}\n'
+    head = json.dumps(_head(report), indent=2, ensure_ascii=False, allow_nan=False)
+    if not report.results:
+        yield head[:-2] + ',\n  "links": []\n}\n'
+        return
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
-    body = ",\n".join("    " + encode(link) for link in links)
-    return head[:-2] + ',\n  "links": [\n' + body + "\n  ]\n}\n"
+    separator = head[:-2] + ',\n  "links": [\n    '
+    for link in _links(report):
+        yield separator + encode(link)
+        separator = ",\n    "
+    yield "\n  ]\n}\n"
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The JSON report as plain Python values, key order as in the contract."""
+    document = _head(report)
+    document["links"] = list(_links(report))
+    return document
+
+
+def _head(report: Report) -> dict[str, Any]:
+    """Everything of the JSON report but its links."""
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": TOOL_NAME, "version": report.tool_version},
@@ -54,12 +70,20 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     document["sources"] = list(report.sources)
     document["summary"] = report.summary()
     document["fail_on"] = [verdict.value for verdict in VERDICT_ORDER if verdict in report.failing]
-    links = [_link(result) for result in report.results]
-    if report.positions:  # a shard: where each link stands in the whole plan (merge restores the order)
-        for link, position in zip(links, report.positions, strict=True):
-            link["plan_index"] = position
-    document["links"] = links
     return document
+
+
+def _links(report: Report) -> Iterator[dict[str, Any]]:
+    """One dict per link, made as it is written; a shard's links say where they stand in the whole
+    plan (``plan_index``: merge restores the order)."""
+    if not report.positions:
+        for result in report.results:
+            yield _link(result)
+        return
+    for result, position in zip(report.results, report.positions, strict=True):
+        link = _link(result)
+        link["plan_index"] = position
+        yield link
 
 
 def _link(result: Result) -> dict[str, Any]:
