@@ -16,10 +16,12 @@ from typing import Literal
 from .config import Config
 from .local import LocalRef, resolve_local
 from .models import Expectation, Link, Occurrence, Target
-from .urls import HTTP_SCHEMES, invalid_reason, normalise, scheme_of
+from .urls import HTTP_SCHEMES, invalid_reason, normalise, scheme_of, template_placeholder
 
 __all__ = ["collect", "expectation_from_text", "is_url_text", "remap"]
 
+TEMPLATE_PLACEHOLDER = "template placeholder"
+"""The reason of a URL with ``{{ … }}``, ``{% … %}``, ``${…}`` … in it: never requested."""
 _DECORATION = re.compile(r"^(?:https?://)?(?:www\.)?|/$", re.IGNORECASE)
 
 
@@ -71,10 +73,12 @@ def _skip(url: str, checked_url: str, config: Config, local: LocalRef | None = N
             return "excluded", "local link (--no-local)"
         return _filtered(url, checked_url, config) or ("local", None)
     scheme = scheme_of(checked_url)
+    if scheme is not None and scheme not in HTTP_SCHEMES:
+        return "excluded", f"scheme {scheme}"
+    if template_placeholder(checked_url):  # --exclude can still set these aside
+        return _filtered(url, checked_url, config) or ("invalid", TEMPLATE_PLACEHOLDER)
     if scheme is None:
         return "invalid", "no scheme"
-    if scheme not in HTTP_SCHEMES:
-        return "excluded", f"scheme {scheme}"
     reason = invalid_reason(checked_url)
     if reason is not None:
         return "invalid", reason
@@ -108,7 +112,8 @@ def collect(
     """
     groups: dict[str, _Group] = {}
     for link in links:
-        local = resolve_local(link, config)
+        # A template's link ({{ site.baseurl }}/docs/) names no file either: not resolved locally.
+        local = None if template_placeholder(link.url) else resolve_local(link, config)
         key = normalise(link.url) if local is None else local.key if local.kind != "url" else normalise(local.key)
         group = groups.get(key)
         if group is None:

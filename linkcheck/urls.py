@@ -19,6 +19,7 @@ __all__ = [
     "normalise",
     "redact",
     "scheme_of",
+    "template_placeholder",
     "to_wire",
 ]
 
@@ -30,6 +31,15 @@ _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(?://([^/?#]*))?(.*)", re.DOTALL)
 _CREDENTIALS = re.compile(r"(?<=://)[^/?#\s]*@")
 _BAD_HOST_CHARS = re.compile(r"[\s<>\"{}|\\^`]")
 _NON_ASCII_OR_SPACE = re.compile(r"[^\x21-\x7e]")
+URI_TEMPLATE_EXPRESSION = r"\{[+#./;?&=,!@|]?[A-Za-z0-9_.%]+(?::[0-9]{1,4}|\*)?(?:,[A-Za-z0-9_.%]+(?::[0-9]{1,4}|\*)?)*\}"
+"""An RFC 6570 URI Template expression (``{user}``, ``{?page,per_page}``, ``{/path*}``)."""
+_PLACEHOLDER = re.compile(
+    r"\{\{|\{%|[$#]\{[^{}]*\}|<%|%7B%7B|%7B%25|\$%7B|" + URI_TEMPLATE_EXPRESSION,
+    re.IGNORECASE,
+)
+"""What a template engine would have replaced: ``{{ … }}`` (Jinja, Liquid, Hugo, Go, Handlebars),
+``{% … %}`` (Jinja, Liquid, Django), ``${…}`` (shell, JavaScript, Maven), ``#{…}`` (Ruby, Pug),
+``<% … %>`` (ERB, EJS), a URI Template expression, and the first three percent-encoded."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,19 @@ def to_wire(url: str) -> str:
     userinfo, host, port = parts.host_and_port()
     hostport = host_to_ascii(host) + (":" + port if port else "")
     return f"{parts.scheme}://{_quote_non_ascii(userinfo)}{hostport}{_quote_non_ascii(parts.rest)}"
+
+
+def template_placeholder(url: str) -> str | None:
+    """The first template placeholder in a URL (``{{ entry.hash }}``, ``{% link x.md %}``,
+    ``${version}`` …), or None.
+
+    Such a URL is a template's source, not a citation: what it names is only known once the
+    site is built, so it is never requested.
+    """
+    if "{" not in url and "%" not in url and "<" not in url:
+        return None
+    match = _PLACEHOLDER.search(url)
+    return match.group() if match else None
 
 
 def invalid_reason(url: str) -> str | None:

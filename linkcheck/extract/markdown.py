@@ -47,9 +47,11 @@ _RAW_LINK_TAG = re.compile(
 """A link tag the renderer did not make: raw HTML written in the Markdown."""
 _RAW_WANTED = frozenset(LINK_ATTRIBUTES)
 _ANCHOR_END = re.compile(r"</?a[\t\n\f\r />]", re.IGNORECASE)
-_SCHEME_NEEDLES = ("://", "mailto:", "tel:")
+_SCHEME_NEEDLES = ("://", "mailto:", "tel:", "]({", "](${")
 """What a bare URL in prose has: ``://`` or one of the common schemes without it. A bare
-``javascript:``, ``data:`` … in Markdown prose is not looked for (written as links, they are)."""
+``javascript:``, ``data:`` … in Markdown prose is not looked for (written as links, they are).
+The last two: ``[text]({{ site.baseurl }}/x)``, which CommonMark leaves as text (a placeholder
+has spaces) and which is reported as a template placeholder."""
 _SOURCEPOS = re.compile(r"(\d+):(\d+)-(\d+):(\d+)")
 _SOURCEPOS_ATTRIBUTE = ' data-sourcepos="'
 _DESTINATION_START = re.compile(r"\]\([ \t\n]*<?")

@@ -11,12 +11,14 @@ text), so "what counts as a URL in prose" is decided here only.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..models import Document, Link, Occurrence
+from ..urls import URI_TEMPLATE_EXPRESSION, template_placeholder
 
 __all__ = [
     "DEFAULT_CHUNK_CHARS",
@@ -78,6 +80,9 @@ first ideograph or full-width mark (a link checker reports what the author linke
 with CJK in its path is written as a ``[text](url)`` link or percent-encoded in practice)."""
 
 
+_URL_CHARACTER = r"[^\s<>\"`\[\]{}|\\^\u201c\u201d\u2018\u2019\u00ab\u00bb" + _PROSE_STOPS + "]"
+
+
 def _compile_url_pattern(guard: str = "") -> re.Pattern[str]:
     """Build the one URL regex so that it starts with the literal ``:`` of the scheme.
 
@@ -94,7 +99,8 @@ def _compile_url_pattern(guard: str = "") -> re.Pattern[str]:
         ":" + guard + "(?:" + "|".join(alternatives) + ")"
         r"(?:[^\s/?#@\[\]<>\"`]*@)?"  # userinfo
         r"(?:\[[0-9A-Fa-f:.]*(?:%[^\]\s]*)?\])?"  # IPv6 literal host
-        r"[^\s<>\"`\[\]{}|\\^\u201c\u201d\u2018\u2019\u00ab\u00bb" + _PROSE_STOPS + "]*"
+        + _URL_CHARACTER
+        + "*"
     )
 
 
@@ -103,6 +109,16 @@ _URL_IN_HTML = _compile_url_pattern(guard=r'(?![0-9]+-[0-9]+:[0-9]+")')
 """The same, failing at once on the colons of ``data-sourcepos="3:1-3:9"`` in rendered Markdown."""
 _SIMPLE_HTTP = re.compile(r"(?i:https?)://[A-Za-z0-9][A-Za-z0-9.\-]*(?::[0-9]{1,5})?(?:[/?#]|\Z)")
 """The common case, which certainly has a host; anything else goes through ``urlsplit``."""
+_URL_RUN = re.compile(_URL_CHARACTER + "*")
+_PLACEHOLDER_AT = re.compile(
+    r"\{\{\{[^\n]{0,200}?\}\}\}|\{\{[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}|" + URI_TEMPLATE_EXPRESSION
+)
+"""A template placeholder closed on its line, at a ``{`` where a URL stopped."""
+_INTERPOLATION_AT = re.compile(r"\{[^{}\n]{1,200}\}")
+"""The braces of ``${var}`` or ``#{var}`` (the ``$``/``#`` is already part of the URL)."""
+_PLACEHOLDER_DESTINATION = re.compile(r"\]\(<?(?=\{\{|\{%|\$\{)")
+"""``[text](`` before a destination that starts with a placeholder (``[About]({{< ref "/about" >}})``)."""
+_MAX_PLACEHOLDERS = 16
 _SCHEME_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TRAILING_PUNCTUATION = frozenset(".,;:!?'\"*")
 _BRACKETS = re.compile(r"[\[\]]")
@@ -133,6 +149,8 @@ def _is_plausible(url: str) -> bool:
     """Keep only URLs that name something: an http(s) URL must parse and have a host."""
     if _SIMPLE_HTTP.match(url):
         return True
+    if template_placeholder(url):
+        return True  # reported as a placeholder, never requested
     scheme, _, rest = url.partition(":")
     lowered = scheme.lower()
     if lowered in ("http", "https"):
@@ -166,6 +184,55 @@ def _link_text(text: str, start: int) -> str | None:
     return None
 
 
+def _through_placeholders(text: str, end: int) -> int:
+    """Where a URL that stopped at ``text[end]`` really ends when template placeholders continue it.
+
+    ``https://github.com/{{ site.github_user }}/repo`` is one URL of a template, not
+    ``https://github.com/``: it is found whole so that it is reported as a placeholder, never
+    requested cut short. A placeholder must close on its line; each is bounded in length.
+    """
+    for _ in range(_MAX_PLACEHOLDERS):
+        if end >= len(text) or text[end] != "{":
+            break
+        match = _INTERPOLATION_AT.match(text, end) if end and text[end - 1] in "$#" else None
+        match = match or _PLACEHOLDER_AT.match(text, end)
+        if match is None:
+            break
+        tail = _URL_RUN.match(text, match.end())
+        end = tail.end() if tail else match.end()
+    return end
+
+
+def _scheme_urls(text: str, rendered: bool) -> Iterator[tuple[int, str, str | None]]:
+    for match in (_URL_IN_HTML if rendered else _URL).finditer(text):
+        start = match.start()
+        while start and text[start - 1] in _SCHEME_LETTERS:  # at most the scheme's length
+            start -= 1
+        end = match.end()
+        if end < len(text) and text[end] == "{":
+            end = _through_placeholders(text, end)
+        url = _trim(text[start:end])
+        if _is_plausible(url):
+            yield start, url, _link_text(text, start)
+
+
+def _placeholder_destinations(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """``[text](destination)`` links whose destination starts with a template placeholder.
+
+    They have no scheme, so the URL pattern never sees them, and CommonMark does not take them
+    for links (a placeholder has spaces); they are still the author's links, to be reported as
+    placeholders rather than silently left out.
+    """
+    for match in _PLACEHOLDER_DESTINATION.finditer(text):
+        start = end = match.end()
+        if text.startswith("$", end):
+            end += 1
+        end = _through_placeholders(text, end)
+        url = _trim(text[start:end])
+        if template_placeholder(url):
+            yield start, url, _link_text(text, start)
+
+
 def find_urls(text: str, *, rendered: bool = False) -> Iterator[tuple[int, str, str | None]]:
     """Yield ``(offset, url, link_text)`` for every URL in ``text``, in order.
 
@@ -173,13 +240,10 @@ def find_urls(text: str, *, rendered: bool = False) -> Iterator[tuple[int, str, 
     ``rendered`` says the text is rendered Markdown with source positions (skipped quickly).
     Never raises, whatever the text.
     """
-    for match in (_URL_IN_HTML if rendered else _URL).finditer(text):
-        start = match.start()
-        while start and text[start - 1] in _SCHEME_LETTERS:  # at most the scheme's length
-            start -= 1
-        url = _trim(text[start : match.end()])
-        if _is_plausible(url):
-            yield start, url, _link_text(text, start)
+    found = _scheme_urls(text, rendered)
+    if "](" in text and ("]({" in text or "](${" in text or "](<{" in text):
+        found = heapq.merge(found, _placeholder_destinations(text), key=lambda item: item[0])
+    yield from found
 
 
 class _Cursor:
