@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -170,6 +171,26 @@ def _report_options(fn: F) -> F:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def _detail_options(fn: F) -> F:
+    """``-v/--verbose`` and ``-q/--quiet``: how much the terminal summary says."""
+    options = [
+        click.option("-v", "--verbose", is_flag=True, help="List every link in the summary, ok and excluded too."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="List only the links that fail the run: no counts, timing or file names."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _detail(opts: dict[str, Any]) -> str:
+    """The summary's detail level from ``--verbose``/``--quiet`` (both: a usage error)."""
+    verbose, quiet = opts.pop("verbose", False), opts.pop("quiet", False)
+    if verbose and quiet:
+        raise UsageError("--verbose and --quiet: choose one")
+    return "verbose" if verbose else "quiet" if quiet else "normal"
 
 
 def _load_config_defaults(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
@@ -352,7 +373,9 @@ def _formats(formats: Sequence[str]) -> list[str]:
 @click.option("--replay", "replay_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check from a WARC file recorded with --warc instead of the network.")
 @_network_options
-@click.option("--progress/--no-progress", default=None, help="Progress display on stderr [default: on a terminal].")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress display on stderr [default: on a terminal, unless --quiet].")
+@_detail_options
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), is_eager=True,
               expose_value=False, callback=_load_config_defaults,
               help="Settings file [default: nearest linkcheck.toml or pyproject.toml [tool.linkcheck]].")
@@ -372,7 +395,9 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     from .progress import Progress
     from .run import RunState, run
 
+    started = time.monotonic()
     _tune_gc()
+    detail = _detail(opts)
 
     config = _build_config(**opts)
     if opts.get("changed_since"):
@@ -406,7 +431,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
         cache = Cache(opts["cache_file"])
         for warning in cache.warnings:
             click.echo(f"linkcheck: warning: {warning}", err=True)
-    show = opts["progress"] if opts["progress"] is not None else sys.stderr.isatty()
+    show = opts["progress"] if opts["progress"] is not None else (sys.stderr.isatty() and detail != "quiet")
     progress = Progress(sys.stderr, enabled=show)
     state = RunState()
     try:
@@ -442,7 +467,11 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     if fail_on is not None:  # every report says what fails this run, as the exit status does
         report = replace(report, fail_on=fail_on)
     paths = write_reports(report, opts["output"], formats) if opts.get("reports", True) else []
-    _print_summary(report, paths, fail_on, github=shard is None)  # a shard's findings are the merge's to annotate
+    from .summary import cached_count
+
+    _print_summary(report, paths, fail_on, github=shard is None,  # a shard's findings are the merge's to annotate
+                   detail=detail, elapsed=time.monotonic() - started,
+                   cached=cached_count(report) if cache is not None else None)
     if state.interrupted_by is not None:
         click.echo("linkcheck: interrupted; the reports hold the links checked so far", err=True)
         return EXIT_SIGNAL.get(state.interrupted_by, 130)
@@ -485,12 +514,13 @@ _AFTER_THE_RUN = ("linkcheck.report", "linkcheck.summary", "linkcheck.github")
 
 
 def _print_summary(report: Report, paths: Sequence[Path], fail_on: frozenset[Verdict] | None = None,
-                   *, github: bool = True) -> None:
+                   *, github: bool = True, detail: str = "normal", elapsed: float | None = None,
+                   cached: int | None = None) -> None:
     """Tell the person (stderr) and, on GitHub Actions, the workflow (annotations, job summary)."""
     from .github import emit_github
     from .summary import print_summary
 
-    print_summary(report, paths, stream=sys.stderr, fail_on=fail_on)
+    print_summary(report, paths, stream=sys.stderr, fail_on=fail_on, detail=detail, elapsed=elapsed, cached=cached)
     if github:
         emit_github(report, fail_on=fail_on, stdout=sys.stdout)
 
@@ -677,8 +707,9 @@ def report_cmd(report_file: Path, output: Path, formats: tuple[str, ...]) -> int
               help="Verdicts that make exit 1 [default: those the shards were checked with (--fail-on, --titles)].")
 @click.option("--allow-partial", is_flag=True,
               help="Merge even when shards are missing (named on stderr; the report is marked incomplete).")
+@_detail_options
 def merge_cmd(report_files: tuple[Path, ...], output: Path, formats: tuple[str, ...], fail_on: str | None,
-              allow_partial: bool) -> int:
+              allow_partial: bool, **opts: Any) -> int:
     """Merge the JSON reports of the shards of one plan into the report one run would give.
 
     Refuses (exit 2) two reports of one shard, shards of different plans, overlapping targets
@@ -693,6 +724,7 @@ def merge_cmd(report_files: tuple[Path, ...], output: Path, formats: tuple[str, 
     from .merge import merge_reports
     from .report import load_report, write_reports
 
+    detail = _detail(opts)
     reports = []
     for path in report_files:
         try:
@@ -708,7 +740,7 @@ def merge_cmd(report_files: tuple[Path, ...], output: Path, formats: tuple[str, 
 
         report = replace(report, fail_on=_parse_verdicts(fail_on))
     paths = write_reports(report, output, _formats(formats))
-    _print_summary(report, paths, report.fail_on)
+    _print_summary(report, paths, report.fail_on, detail=detail)
     return EXIT_OK if report.is_success(report.fail_on) else EXIT_FAILED
 
 

@@ -19,9 +19,12 @@ from rich.text import Text
 
 from .models import VERDICT_ORDER, Report, Result, Verdict
 from .progress import sanitize
+from .wording import format_elapsed, plural, score_text
 
 __all__ = [
     "DEFAULT_MAX_PER_GROUP",
+    "DETAILS",
+    "cached_count",
     "VERDICT_STYLES",
     "describe",
     "group_results",
@@ -45,6 +48,10 @@ VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.EXCLUDED: "dim",
 }
 
+DETAILS = ("quiet", "normal", "verbose")
+"""How much the summary says: ``quiet`` only the links that fail the run, ``normal`` the counts
+and every link that needs a look, ``verbose`` every link, ``ok`` and ``excluded`` included."""
+
 _LISTED_ORDER: tuple[Verdict, ...] = tuple(v for v in VERDICT_ORDER if v not in (Verdict.OK, Verdict.EXCLUDED))
 """Verdicts whose links are listed one by one; ``ok`` and ``excluded`` are only counted."""
 
@@ -59,13 +66,17 @@ def wants_color(stream: IO[str], environ: Mapping[str, str] | None = None) -> bo
 
 
 def group_results(
-    report: Report, fail_on: frozenset[Verdict] | None = None
+    report: Report, fail_on: frozenset[Verdict] | None = None, detail: str = "normal"
 ) -> list[tuple[Verdict, tuple[Result, ...]]]:
-    """Listed verdicts with their links: the run's failing verdicts first, then the rest."""
+    """Listed verdicts with their links: the run's failing verdicts first, then the rest
+    (``quiet``: the failing ones only; ``verbose``: ``ok`` and ``excluded`` last)."""
     failing = fail_on if fail_on is not None else frozenset(v for v in Verdict if v.is_failure)
     order = [v for v in _LISTED_ORDER if v in failing]
-    order += [v for v in _LISTED_ORDER if v not in failing]
-    order += [v for v in failing if v not in order]
+    order += [v for v in VERDICT_ORDER if v in failing and v not in order]
+    if detail != "quiet":
+        order += [v for v in _LISTED_ORDER if v not in order]
+    if detail == "verbose":
+        order += [v for v in VERDICT_ORDER if v not in order]
     groups = []
     for verdict in order:
         results = tuple(r for r in report.results if r.verdict is verdict)
@@ -78,11 +89,10 @@ def describe(result: Result) -> str:
     """What went wrong (or what changed) for one link, in a few words."""
     title = result.title
     if result.verdict is Verdict.TITLE_MISMATCH and title is not None:
-        score = f", score {title.score:g}" if title.score is not None else ""
-        return f"title “{title.found or ''}” ≠ expected “{title.expected or ''}”{score}"
+        return f"expected title “{title.expected or ''}”, found “{title.found or ''}”{score_text(title.score)}"
     if result.verdict is Verdict.REDIRECTED and result.final_url:
-        statuses = ",".join(str(hop.status) for hop in result.redirects)
-        return f"→ {result.final_url}" + (f" ({statuses})" if statuses else "")
+        statuses = ", ".join(str(hop.status) for hop in result.redirects)
+        return f"moved to {result.final_url}" + (f" (HTTP {statuses})" if statuses else "")
     if result.error:
         return result.error
     if result.status is not None:
@@ -95,13 +105,13 @@ def _where(result: Result) -> str:
     if not occurrences:
         return ""
     first = occurrences[0]
-    more = f" (+{len(occurrences) - 1})" if len(occurrences) > 1 else ""
+    more = f" and {plural(len(occurrences) - 1, 'more place')}" if len(occurrences) > 1 else ""
     return f"{first.source}:{first.line}:{first.column}{more}"
 
 
 def _counts_line(report: Report) -> Text:
     summary = report.summary()
-    line = Text(f"linkcheck: {summary['total']} {'link' if summary['total'] == 1 else 'links'}")
+    line = Text(f"linkcheck: {plural(summary['total'], 'link')}")
     parts = [(verdict, summary[verdict.value]) for verdict in Verdict if summary[verdict.value]]
     line.append(": " if parts else ": none")
     for index, (verdict, count) in enumerate(parts):
@@ -137,8 +147,16 @@ def print_summary(
     fail_on: frozenset[Verdict] | None = None,
     color: bool | None = None,
     max_per_group: int = DEFAULT_MAX_PER_GROUP,
+    detail: str = "normal",
+    elapsed: float | None = None,
+    cached: int | None = None,
 ) -> None:
-    """Write the summary to ``stream``; ``color=None`` decides with ``wants_color``."""
+    """Write the summary to ``stream``; ``color=None`` decides with ``wants_color``.
+
+    ``detail`` is one of ``DETAILS``; ``verbose`` lists every link without a cut. ``elapsed``
+    (seconds) and ``cached`` (results taken from the cache; None: no cache was used) make the
+    closing timing line; ``quiet`` prints neither counts nor timing nor the files written.
+    """
     use_color = wants_color(stream) if color is None else color
     console = Console(
         file=stream,
@@ -150,9 +168,13 @@ def print_summary(
         emoji=False,
         soft_wrap=True,
     )
-    console.print(_counts_line(report))
+    quiet = detail == "quiet"
+    if not quiet:
+        console.print(_counts_line(report))
+    if detail == "verbose":
+        max_per_group = len(report.results)
     failing = fail_on if fail_on is not None else frozenset(v for v in Verdict if v.is_failure)
-    for verdict, results in group_results(report, fail_on):
+    for verdict, results in group_results(report, fail_on, detail):
         header = Text(f"{verdict.value} ({len(results)})", style=VERDICT_STYLES[verdict])
         if verdict in failing:
             header.append(" fails the run", style="dim")
@@ -161,5 +183,22 @@ def print_summary(
             console.print(_result_line(result))
         if len(results) > max_per_group:
             console.print(Text(f"  … and {len(results) - max_per_group} more in the reports", style="dim"))
+    if quiet:
+        return
+    if elapsed is not None:
+        console.print(Text(_timing_line(report, elapsed, cached), style="dim"))
     for path in paths:
         console.print(Text(f"linkcheck: wrote {sanitize(str(path))}"))
+
+
+def _timing_line(report: Report, elapsed: float, cached: int | None) -> str:
+    """``linkcheck: done in 3.2 s; 9 of 16 results from the cache``."""
+    line = f"linkcheck: done in {format_elapsed(elapsed)}"
+    if cached is not None:
+        line += f"; {cached} of {plural(len(report.results), 'result')} from the cache"
+    return line
+
+
+def cached_count(report: Report) -> int:
+    """Results judged from cached evidence (fresh, or revalidated with a 304)."""
+    return sum(1 for r in report.results if "cached" in r.details or "revalidated" in r.details)

@@ -178,7 +178,7 @@ def test_readme_examples_are_accepted(runner: CliRunner, project: Path) -> None:
     text = README.read_text(encoding="utf-8").split("## Configuration file", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `([a-z-]+)` \| ([^|]+) \| `(.+)` \|$", text, flags=re.MULTILINE)
     assert len(rows) >= 20
-    skipped = ("no-cache", "progress", "changed-since", "suggest-archive")
+    skipped = ("no-cache", "progress", "changed-since", "suggest-archive", "quiet")  # quiet: not with verbose
     lines = [example for key, kind, example in rows if "path" not in kind and key not in skipped]
     out = project / "out"
     lines += [f'output = "{out.as_posix()}"', "no-cache = true", "progress = false"]

@@ -101,7 +101,7 @@ def test_hostile_text_cannot_break_out_of_the_command() -> None:
     assert name == "error"
     assert props["file"] == nasty_source
     assert props["title"] == "linkcheck: title_mismatch"
-    assert message == "https://a.example/t  title “Fake\n::error file=x::pwned 100%” ≠ expected “Expected”, score 10"
+    assert message == "https://a.example/t  expected title “Expected”, found “Fake\n::error file=x::pwned 100%” (score 10.0)"
 
 
 def test_absolute_sources_are_made_relative_to_the_workspace(tmp_path: Path) -> None:

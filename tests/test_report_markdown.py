@@ -73,7 +73,7 @@ def test_rows_carry_url_status_place_title_and_error() -> None:
     soft = failures[1]
     assert soft[2] == "302 → 200"
     mismatch = next(row for row in failures if row[0] == "Title mismatch")
-    assert "Leaders agree on climate plan" in mismatch[4] and "(12.2)" in mismatch[4]
+    assert "Leaders agree on climate plan" in mismatch[4] and "(score 12.2)" in mismatch[4]
 
 
 def test_hostile_title_renders_as_plain_text() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,9 @@ def test_groups_failures_first_then_blocked_then_redirected() -> None:
         "redirected (1)",
     ]
     assert "  doc.md:3:7  https://a.example/gone  HTTP 404" in lines
-    assert "  doc.md:3:7  https://a.example/old  → https://a.example/new (301)" in lines
-    assert any("title “Other thing” ≠ expected “Expected thing”, score 31.5" in line for line in lines)
+    assert "  doc.md:3:7  https://a.example/old  moved to https://a.example/new (HTTP 301)" in lines
+    assert ("  doc.md:3:7  https://a.example/t  expected title “Expected thing”, found “Other thing” (score 31.5)"
+            in lines)
     assert "https://a.example/ok" not in text and "mailto:" not in text, "ok and excluded are only counted"
     assert lines[-1] == "linkcheck: wrote out/linkcheck.json"
 
@@ -116,7 +118,7 @@ def test_control_sequences_from_pages_never_reach_the_terminal() -> None:
         assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text and "\r" not in text
         assert "\x08" not in text
     assert "https://evil.example/e  reset  by peer" in _plain(hostile)
-    assert "title “Fake  title” ≠ expected “Cited  report”" in _plain(hostile)
+    assert "expected title “Cited  report”, found “Fake  title” (score 10.0)" in _plain(hostile)
 
 
 def test_long_groups_are_cut_with_a_pointer_to_the_reports() -> None:
@@ -146,3 +148,81 @@ def test_check_prints_the_grouped_summary_on_stderr(runner: CliRunner, httpserve
     assert re.fullmatch(rf"  {re.escape(str(doc))}:1:\d+  {re.escape(httpserver.url_for('/gone'))}  HTTP 404", lines[2])
     assert not ANSI.search(result.stderr)
     assert result.stdout == ""
+
+
+def test_verbose_lists_every_link_and_quiet_only_the_failing_ones() -> None:
+    verbose = _plain(SAMPLE, detail="verbose").splitlines()
+    headers = [line for line in verbose[1:] if not line.startswith(" ") and not line.startswith("linkcheck:")]
+    assert headers[-2:] == ["ok (1)", "excluded (1)"]
+    assert "  doc.md:3:7  https://a.example/ok  HTTP 200" in verbose
+    assert "  doc.md:3:7  mailto:x@a.example" in verbose
+    quiet = _plain(SAMPLE, detail="quiet").splitlines()
+    assert quiet == [
+        "broken (1) fails the run",
+        "  doc.md:3:7  https://a.example/gone  HTTP 404",
+        "title_mismatch (1) fails the run",
+        "  doc.md:3:7  https://a.example/t  expected title “Expected thing”, found “Other thing” (score 31.5)",
+    ], "quiet: no counts, no links that only need a look, no files written"
+    assert _plain(_report(_result("https://a.example/ok", Verdict.OK, status=200)), detail="quiet") == ""
+
+
+def test_verbose_is_not_cut() -> None:
+    many = _report(*(_result(f"https://a.example/{i}", Verdict.BROKEN, status=404) for i in range(7)))
+    assert _plain(many, max_per_group=3, detail="verbose").count("HTTP 404") == 7
+
+
+def test_places_beyond_the_first_are_counted_in_words() -> None:
+    target = Target(key="u", url="https://a.example/gone", checked_url="https://a.example/gone",
+                    occurrences=(Occurrence("doc.md", 3, 7, "a"), Occurrence("doc.md", 9, 1, "b"),
+                                 Occurrence("other.md", 1, 1, "c")))
+    two_more = _plain(_report(Result(target=target, verdict=Verdict.BROKEN, status=404)))
+    assert "  doc.md:3:7 and 2 more places  https://a.example/gone  HTTP 404" in two_more.splitlines()
+    one_more = replace(target, occurrences=target.occurrences[:2])
+    assert "doc.md:3:7 and 1 more place  " in _plain(_report(Result(target=one_more, verdict=Verdict.BROKEN)))
+
+
+def test_timing_line_gives_elapsed_time_and_cache_share() -> None:
+    cached = replace(SAMPLE.results[0], details=("cached",))
+    report = _report(cached, *SAMPLE.results[1:])
+    lines = _plain(report, elapsed=3.21, cached=1).splitlines()
+    assert lines[-2:] == ["linkcheck: done in 3.2 s; 1 of 6 results from the cache", "linkcheck: wrote out/linkcheck.json"]
+    assert "linkcheck: done in 2 min 5 s" in _plain(report, elapsed=125.4)
+    assert "from the cache" not in _plain(report, elapsed=1.0), "no cache used: nothing said of it"
+
+
+def _check_cli(runner: CliRunner, doc: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(cli, ["check", str(doc), "-o", str(out), "--no-progress", "--timeout", "5",
+                                 "--retries", "0", *extra])
+    return result.exit_code, result.stderr
+
+
+def test_check_says_how_long_it_took_and_what_came_from_the_cache(runner: CliRunner, httpserver: HTTPServer,
+                                                                   tmp_path: Path) -> None:
+    httpserver.expect_request("/ok").respond_with_data("<title>Fine</title>", content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"See {httpserver.url_for('/ok')} and {httpserver.url_for('/ok')}?x=1\n", encoding="utf-8")
+    cache = str(tmp_path / "cache.sqlite")
+    code, first = _check_cli(runner, doc, tmp_path / "out", "--cache", cache)
+    assert code == 0, first
+    assert re.search(r"^linkcheck: done in \d+\.\d s; 0 of 2 results from the cache$", first, re.MULTILINE), first
+    code, second = _check_cli(runner, doc, tmp_path / "out", "--cache", cache)
+    assert re.search(r"^linkcheck: done in \d+\.\d s; 2 of 2 results from the cache$", second, re.MULTILINE), second
+    code, plain = _check_cli(runner, doc, tmp_path / "out", "--no-cache")
+    assert re.search(r"^linkcheck: done in \d+\.\d s$", plain, re.MULTILINE), plain
+
+
+def test_check_quiet_and_verbose(runner: CliRunner, httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/ok").respond_with_data("<title>Fine</title>", content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"{httpserver.url_for('/ok')}\n{httpserver.url_for('/gone')}\n", encoding="utf-8")
+    code, quiet = _check_cli(runner, doc, tmp_path / "out", "--no-cache", "-q")
+    assert code == 1
+    assert quiet.splitlines() == ["broken (1) fails the run",
+                                  f"  {doc}:2:1  {httpserver.url_for('/gone')}  HTTP 404"]
+    code, verbose = _check_cli(runner, doc, tmp_path / "out", "--no-cache", "--verbose")
+    assert code == 1
+    assert f"  {doc}:1:1  {httpserver.url_for('/ok')}  HTTP 200" in verbose.splitlines()
+    code, both = _check_cli(runner, doc, tmp_path / "out", "-q", "-v")
+    assert code == 2
+    assert both.strip() == "linkcheck: error: --verbose and --quiet: choose one"

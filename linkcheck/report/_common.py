@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..models import VERDICT_ORDER, Occurrence, Report, Result, Verdict
 from ..urls import is_http, redact
+from ..wording import format_score, plural, score_text
 
 __all__ = [
     "TOOL_NAME",
@@ -21,11 +22,14 @@ __all__ = [
     "error_text",
     "failure_facts",
     "format_score",
+    "headline",
     "location",
     "one_line",
     "ordered_results",
+    "plural",
     "redact",
     "redact_optional",
+    "score_text",
     "summary_line",
 ]
 
@@ -90,11 +94,10 @@ def failure_facts(result: Result, *, title_first: bool = False) -> list[str]:
         facts.append(error)
     title = result.title
     if title is not None and title.match is False:
+        score = score_text(title.score)
         if title_first:
-            score = f", score {format_score(title.score)}" if title.score is not None else ""
             facts.append(f"expected title “{title.expected}”, found “{title.found}”{score}")
         else:
-            score = f" (score {format_score(title.score)})" if title.score is not None else ""
             facts.append(f"found title “{title.found}”, expected “{title.expected}”{score}")
     return facts
 
@@ -121,9 +124,13 @@ def archive_link(result: Result) -> ArchiveLink | None:
     return ArchiveLink(None, "", False) if suggestion.get("none") else None
 
 
-def format_score(score: float | None) -> str:
-    """One decimal, as people read similarity scores (``93.5``); empty when unknown."""
-    return "" if score is None else f"{score:.1f}"
+def headline(failures: int, total: int) -> str:
+    """The verdict on the whole run: ``2 of 9 links failed``, ``All 9 links passed``."""
+    if total == 0:
+        return "No links found"
+    if failures:
+        return f"{failures} of {plural(total, 'link')} failed"
+    return "The only link passed" if total == 1 else f"All {total} links passed"
 
 
 def summary_line(report: Report, separator: str = ", ") -> str:

@@ -21,9 +21,11 @@ from ._common import (
     archive_link,
     error_text,
     format_score,
+    headline,
     location,
     one_line,
     ordered_results,
+    plural,
     redact,
 )
 
@@ -176,11 +178,7 @@ def stream_html(report: Report) -> Iterator[str]:
     come: the whole text of 100,000 rows took ~340 MB at once)."""
     failures = len(report.failures())
     total = len(report.results)
-    title = (
-        f"linkcheck: {failures} of {total} links failed"
-        if failures
-        else f"linkcheck: all {total} links passed"
-    )
+    title = f"linkcheck: {headline(failures, total)}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -219,9 +217,9 @@ def _csp() -> str:
 
 def _header(report: Report, failures: int, total: int) -> str:
     if failures:
-        status = f'<p class="status fail">✗ {failures} of {total} links failed</p>'
+        status = f'<p class="status fail">✗ {headline(failures, total)}</p>'
     else:
-        status = f'<p class="status pass">✓ All {total} links passed</p>'
+        status = f'<p class="status pass">✓ {headline(failures, total)}</p>'
     reported = [r for r in report.results if r.verdict.is_failure and r.verdict not in report.failing]
     if reported:
         names = ", ".join(sorted({r.verdict.value for r in reported}))
@@ -365,7 +363,7 @@ def _where(occurrences: tuple[Occurrence, ...]) -> str:
     more = ""
     if rest:
         items = "".join(_place(o) for o in rest)
-        more = f"<details><summary>{len(rest)} more</summary><ul>{items}</ul></details>"
+        more = f"<details><summary>{plural(len(rest), 'more place')}</summary><ul>{items}</ul></details>"
     return f"<ul>{first}</ul>{more}"
 
 

@@ -16,11 +16,13 @@ from ._common import (
     VERDICT_LABELS,
     archive_link,
     error_text,
-    format_score,
+    headline,
     location,
     one_line,
     ordered_results,
+    plural,
     redact,
+    score_text,
     summary_line,
 )
 
@@ -36,7 +38,7 @@ _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _DESTINATION_UNSAFE = re.compile(r"[\s<>\x00-\x1f\x7f]")
 
 _DEFAULT_FAILING = frozenset(v for v in Verdict if v.is_failure)
-_FAILURE_HEADER = ("Verdict", "URL", "Status", "Where", "Title: expected → found (score)", "Error")
+_FAILURE_HEADER = ("Verdict", "URL", "Status", "Where", "Title: expected → found", "Error")
 _OTHER_HEADER = ("Verdict", "URL", "Status", "Where", "Note")
 
 
@@ -77,9 +79,9 @@ def render_markdown(report: Report, *, max_chars: int = DEFAULT_MAX_CHARS) -> st
 def _head(report: Report, failure_count: int) -> str:
     total = len(report.results)
     if failure_count:
-        verdict = f"❌ **{failure_count} of {total} links failed**"
+        verdict = f"❌ **{headline(failure_count, total)}**"
     else:
-        verdict = f"✅ **All {total} links passed**"
+        verdict = f"✅ **{headline(failure_count, total)}**"
     lines = [
         "## linkcheck report",
         "",
@@ -207,7 +209,7 @@ def _places(result: Result) -> str:
     occurrences = result.target.occurrences
     shown = [escape_markdown(location(o)) for o in occurrences[:DEFAULT_MAX_PLACES]]
     if len(occurrences) > DEFAULT_MAX_PLACES:
-        shown.append(f"+{len(occurrences) - DEFAULT_MAX_PLACES} more")
+        shown.append(f"and {plural(len(occurrences) - DEFAULT_MAX_PLACES, 'more place')}")
     return "<br>".join(shown)
 
 
@@ -217,6 +219,6 @@ def _title(result: Result) -> str:
         return ""
     expected = f"“{escape_markdown(title.expected)}”" if title.expected is not None else "–"
     found = f"“{escape_markdown(title.found)}”" if title.found is not None else "–"
-    score = f" ({format_score(title.score)})" if title.score is not None else ""
+    score = score_text(title.score)
     detail = f" *{escape_markdown(title.detail)}*" if title.detail else ""
     return f"{expected} → {found}{score}{detail}"
