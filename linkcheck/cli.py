@@ -547,13 +547,13 @@ def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
         documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
     groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
     if fmt == "json":
+        from .report.json_report import occurrence_json
+
         payload = {
             "links": [
                 {
                     "url": url,
-                    "occurrences": [
-                        {"source": o.source, "line": o.line, "column": o.column, "text": o.text} for o in occurrences
-                    ],
+                    "occurrences": [occurrence_json(o) for o in occurrences],
                 }
                 for url, occurrences in groups
             ]

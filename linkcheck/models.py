@@ -63,6 +63,9 @@ class Occurrence:
     """1-based column, counted in characters (for PDFs: 1)."""
     text: str | None = None
     """Link text (``[text](url)``, ``<a>text</a>``); None for a bare URL."""
+    note: str | None = None
+    """How the URL was read when it is not written in one piece, e.g. ``joined from 2 lines
+    inside <>`` for a URL wrapped over lines inside angle brackets; None otherwise."""
 
 
 @dataclass(frozen=True, slots=True)

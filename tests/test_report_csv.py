@@ -41,6 +41,7 @@ def test_header_is_the_documented_columns() -> None:
         "error",
         "elapsed_ms",
         "title_detail",
+        "note",
     )
 
 

@@ -31,7 +31,7 @@ from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
 from .html import LINK_ATTRIBUTES, HtmlLinks, link_attribute, url_offset
 from .htmlscan import _TOKEN, Tag, _token_at, visible_text
-from .text import find_urls
+from .text import find_links
 
 __all__ = ["extract_markdown"]
 
@@ -280,7 +280,7 @@ def _prose_nodes(rendered: str) -> Iterator[int]:
     return iter(hits)
 
 
-def _prose_links(document: _Document) -> Iterator[tuple[int, str, str | None]]:
+def _prose_links(document: _Document) -> Iterator[tuple[int, str, str | None, str | None]]:
     """Bare URLs in the rendered text of paragraphs, list items, headings and table cells."""
     rendered = document.rendered
     cursor = _Cursor(document)
@@ -298,19 +298,19 @@ def _prose_links(document: _Document) -> Iterator[tuple[int, str, str | None]]:
             continue
         node = rendered[node_start:node_end]
         decoded = entities.unescape(node) if "&" in node else node
-        found = list(find_urls(decoded))
+        found = list(find_links(decoded))
         if not found:
             continue
         limit, is_prose = cursor.start(hit)
         if not is_prose:
             continue
-        for _, url, label in found:
+        for _, url, label, note in found:
             offset = -1
             for length in dict.fromkeys((len(url), len(url) // 2, 8)):
                 offset = cursor.find(url[:length], limit)
                 if offset != -1:
                     break
-            yield (offset if offset != -1 else cursor.position), url, label
+            yield (offset if offset != -1 else cursor.position), url, label, note
 
 
 def _normalise_newlines(text: str) -> str:
@@ -351,15 +351,18 @@ def extract_markdown(document: Document) -> list[Link]:
         parsed, extension_options=extension, parse_options=parse, render_options=render
     )
     mapped = _Document(parsed, rendered, urls, document.base_url)
-    found = [*_rendered_links(mapped), *_raw_links(mapped), *_prose_links(mapped)]
+    found: list[tuple[int, str, str | None, str | None]] = [
+        *((offset, url, label, None) for offset, url, label in (*_rendered_links(mapped), *_raw_links(mapped))),
+        *_prose_links(mapped),
+    ]
     found.sort(key=lambda item: item[0])
     links: list[Link] = []
     line, line_start, previous = 1, 0, 0
-    for offset, url, label in found:
+    for offset, url, label, note in found:
         newlines = text.count("\n", previous, offset)
         if newlines:
             line += newlines
             line_start = text.rfind("\n", previous, offset) + 1
         previous = offset
-        links.append(Link(url, Occurrence(document.source, line, offset - line_start + 1, label)))
+        links.append(Link(url, Occurrence(document.source, line, offset - line_start + 1, label, note)))
     return links

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from ..errors import InputError
 from ..models import Document, Link, Occurrence
 from .hrefs import clean_url
-from .text import find_urls
+from .text import find_links
 
 __all__ = ["extract_pdf"]
 
@@ -115,9 +115,9 @@ def _page_links(page: Any, number: int, source: str) -> Iterator[Link]:
     for annotation, label in zip(annotations, labels):
         seen.add(annotation.uri)
         yield Link(annotation.uri, Occurrence(source, number, 1, label or None))
-    for _, url, link_text in find_urls(text):
+    for _, url, link_text, note in find_links(text):
         if url not in seen:
-            yield Link(url, Occurrence(source, number, 1, link_text))
+            yield Link(url, Occurrence(source, number, 1, link_text, note))
 
 
 def _open(document: Document) -> PdfReader:

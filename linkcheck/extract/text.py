@@ -25,6 +25,7 @@ __all__ = [
     "MAX_LINK_TEXT",
     "extract_path",
     "extract_text",
+    "find_links",
     "find_urls",
 ]
 
@@ -119,6 +120,9 @@ _INTERPOLATION_AT = re.compile(r"\{[^{}\n]{1,200}\}")
 _PLACEHOLDER_DESTINATION = re.compile(r"\]\(<?(?=\{\{|\{%|\$\{)")
 """``[text](`` before a destination that starts with a placeholder (``[About]({{< ref "/about" >}})``)."""
 _MAX_PLACEHOLDERS = 16
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_MAX_WRAPPED_LINES = 8
+"""Most lines one URL inside ``<…>`` is joined from (a URL of 8 × 72 characters is long enough)."""
 _SCHEME_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TRAILING_PUNCTUATION = frozenset(".,;:!?'\"*")
 _BRACKETS = re.compile(r"[\[\]]")
@@ -203,7 +207,39 @@ def _through_placeholders(text: str, end: int) -> int:
     return end
 
 
-def _scheme_urls(text: str, rendered: bool) -> Iterator[tuple[int, str, str | None]]:
+def _opens_bracket(text: str, start: int) -> bool:
+    """Is the URL at ``start`` delimited by ``<`` (or RFC 1738's ``<URL:``)?"""
+    if start and text[start - 1] == "<":
+        return True
+    return start >= 5 and text[start - 5 : start].upper() == "<URL:"
+
+
+def _wrapped_rest(text: str, end: int) -> tuple[str, int, int] | None:
+    """The rest of a URL wrapped over lines inside ``<…>``: (pieces joined, end offset, lines).
+
+    RFC 3986 (appendix C) has long URIs broken over lines inside angle brackets, the whitespace
+    to be ignored when the URI is read; RFCs break them after ``/`` or ``-`` (the hyphen is part
+    of the URL: ``draft-ietf-oauth-`` ⏎ ``security-topics-23``). The brackets delimit the URL,
+    so only a run that ends at ``>`` is joined: each line holds nothing but a piece of it.
+    """
+    pieces: list[str] = []
+    position = end
+    for _ in range(_MAX_WRAPPED_LINES - 1):
+        line_break = _LINE_BREAK.match(text, position)
+        if line_break is None:
+            return None
+        position = line_break.end()
+        run = _URL_RUN.match(text, position)
+        if run is None or run.end() == position:
+            return None  # a blank line, or the next line does not go on with the URL
+        pieces.append(run.group())
+        position = run.end()
+        if text.startswith(">", position):
+            return "".join(pieces), position, len(pieces) + 1
+    return None
+
+
+def _scheme_urls(text: str, rendered: bool) -> Iterator[tuple[int, str, str | None, str | None]]:
     for match in (_URL_IN_HTML if rendered else _URL).finditer(text):
         start = match.start()
         while start and text[start - 1] in _SCHEME_LETTERS:  # at most the scheme's length
@@ -211,9 +247,15 @@ def _scheme_urls(text: str, rendered: bool) -> Iterator[tuple[int, str, str | No
         end = match.end()
         if end < len(text) and text[end] == "{":
             end = _through_placeholders(text, end)
+        if end < len(text) and text[end] in " \t\r\n" and _opens_bracket(text, start):
+            wrapped = _wrapped_rest(text, end)
+            joined = text[start:end] + wrapped[0] if wrapped is not None else ""
+            if wrapped is not None and _is_plausible(joined):
+                yield start, joined, _link_text(text, start), f"joined from {wrapped[2]} lines inside <>"
+                continue
         url = _trim(text[start:end])
         if _is_plausible(url):
-            yield start, url, _link_text(text, start)
+            yield start, url, _link_text(text, start), None
 
 
 def _placeholder_destinations(text: str) -> Iterator[tuple[int, str, str | None]]:
@@ -230,20 +272,27 @@ def _placeholder_destinations(text: str) -> Iterator[tuple[int, str, str | None]
         end = _through_placeholders(text, end)
         url = _trim(text[start:end])
         if template_placeholder(url):
-            yield start, url, _link_text(text, start)
+            yield start, url, _link_text(text, start), None
 
 
-def find_urls(text: str, *, rendered: bool = False) -> Iterator[tuple[int, str, str | None]]:
-    """Yield ``(offset, url, link_text)`` for every URL in ``text``, in order.
+def find_links(text: str, *, rendered: bool = False) -> Iterator[tuple[int, str, str | None, str | None]]:
+    """Yield ``(offset, url, link_text, note)`` for every URL in ``text``, in order.
 
-    ``offset`` is the index of the URL's first character; ``link_text`` is set for ``[text](url)``.
-    ``rendered`` says the text is rendered Markdown with source positions (skipped quickly).
-    Never raises, whatever the text.
+    ``offset`` is the index of the URL's first character; ``link_text`` is set for ``[text](url)``;
+    ``note`` says how the URL was read when it is not written in one piece (wrapped over lines
+    inside ``<…>``). ``rendered`` says the text is rendered Markdown with source positions
+    (skipped quickly). Never raises, whatever the text.
     """
     found = _scheme_urls(text, rendered)
     if "](" in text and ("]({" in text or "](${" in text or "](<{" in text):
         found = heapq.merge(found, _placeholder_destinations(text), key=lambda item: item[0])
     yield from found
+
+
+def find_urls(text: str, *, rendered: bool = False) -> Iterator[tuple[int, str, str | None]]:
+    """``(offset, url, link_text)`` of ``find_links``, for callers that need no note."""
+    for offset, url, label, _ in find_links(text, rendered=rendered):
+        yield offset, url, label
 
 
 class _Cursor:
@@ -270,9 +319,9 @@ class _Cursor:
 
 
 def _links_in(text: str, source: str, cursor: _Cursor) -> Iterator[Link]:
-    for offset, url, label in find_urls(text):
+    for offset, url, label, note in find_links(text):
         line, column = cursor.locate(text, offset)
-        yield Link(url, Occurrence(source, line, column, label))
+        yield Link(url, Occurrence(source, line, column, label, note))
 
 
 def extract_text(document: Document) -> list[Link]:

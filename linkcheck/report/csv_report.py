@@ -32,6 +32,7 @@ COLUMNS: tuple[str, ...] = (
     "error",
     "elapsed_ms",
     "title_detail",
+    "note",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,4 +82,5 @@ def _row(result: Result, occurrence: Occurrence) -> list[str]:
         error_text(result) or "",
         str(result.elapsed_ms),
         (title.detail if title else None) or "",
+        occurrence.note or "",
     ]

@@ -354,6 +354,8 @@ def _url_cell(result: Result) -> str:
 
 def _place(occurrence: Occurrence) -> str:
     text = f" “{escape(one_line(occurrence.text))}”" if occurrence.text else ""
+    if occurrence.note:
+        text += f' <span class="sub">({escape(occurrence.note)})</span>'
     return f'<li><span class="loc">{escape(location(occurrence))}</span>{text}</li>'
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..models import Occurrence, Report, Result, TitleCheck
 from ._common import TOOL_NAME, VERDICT_ORDER, error_text, redact, redact_optional
 
-__all__ = ["SCHEMA", "render_json", "report_to_dict", "stream_json"]
+__all__ = ["SCHEMA", "occurrence_json", "render_json", "report_to_dict", "stream_json"]
 
 SCHEMA = "linkcheck-report/1"
 """Value of the ``schema`` key; bumped only for an incompatible change."""
@@ -116,13 +116,21 @@ def _title(title: TitleCheck | None) -> dict[str, Any] | None:
     }
 
 
-def _occurrence(occurrence: Occurrence) -> dict[str, Any]:
-    return {
+def occurrence_json(occurrence: Occurrence) -> dict[str, Any]:
+    """An occurrence as JSON; ``note`` only where the URL was not written in one piece, so every
+    other occurrence keeps the contract's four keys."""
+    value: dict[str, Any] = {
         "source": occurrence.source,
         "line": occurrence.line,
         "column": occurrence.column,
         "text": occurrence.text,
     }
+    if occurrence.note is not None:
+        value["note"] = occurrence.note
+    return value
+
+
+_occurrence = occurrence_json
 
 
 def _finite(value: float | None) -> float | None:

@@ -128,6 +128,8 @@ def _details(result: Result, occurrence: Occurrence) -> str:
     lines = [f"{location(occurrence)}: {redact(result.target.url)}"]
     if occurrence.text:
         lines.append(f"link text: {one_line(occurrence.text)}")
+    if occurrence.note:
+        lines.append(f"note: {occurrence.note}")
     if result.target.checked_url != result.target.url:
         lines.append(f"checked as: {redact(result.target.checked_url)}")
     for hop in result.redirects:

@@ -107,6 +107,7 @@ def _occurrence(item: Any) -> Occurrence:
         line=_int(item["line"]),
         column=_int(item["column"]),
         text=_optional_str(item.get("text")),
+        note=_optional_str(item.get("note")),
     )
 
 
