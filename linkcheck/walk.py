@@ -213,7 +213,8 @@ def walk(
     """Paths of the files under ``root`` whose name ``keep`` accepts, sorted by their path parts.
 
     Each path is ``root`` joined with the file's path below it, so reports name files the way
-    the user named the folder; relative paths count from ``cwd`` (default: the current folder).
+    the user named the folder (below ``.``, without a leading ``./``); relative paths count from
+    ``cwd`` (default: the current folder).
     Raises ``InputError`` when a folder cannot be read.
     """
     excluder = _Excluder(rules, cwd or os.getcwd())
@@ -226,6 +227,8 @@ def walk(
     kept = _kept(physical, (n for n in listed if keep(n.rsplit("/", 1)[-1])), excluder, rules.hidden, from_git)
     if physical == root:
         return kept
+    if os.path.normpath(root) == os.curdir:  # `linkcheck check .`: docs/a.md, as git and editors name it
+        return [os.path.relpath(path, physical) for path in kept]
     return [os.path.join(root, os.path.relpath(path, physical)) for path in kept]
 
 

@@ -71,7 +71,7 @@ def test_commits_landed_on_the_base_meanwhile_do_not_count(repo: Path) -> None:
     write(repo, "README.md", "main moved on\n")
     git(repo, "commit", "-q", "-am", "main")
     git(repo, "checkout", "-q", "topic")
-    assert filter_changed(["."], "main", cwd=repo) == ["./docs/a.md"], "named as a directory walk names it"
+    assert filter_changed(["."], "main", cwd=repo) == ["docs/a.md"], "named as a directory walk names it"
 
 
 def test_relative_to_a_subfolder(repo: Path) -> None:

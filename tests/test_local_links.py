@@ -270,5 +270,5 @@ def test_changed_since_checks_local_links_of_changed_documents(runner: CliRunner
     git(repo, "commit", "-q", "-m", "docs")
     write(repo, "docs/guide.md", GUIDE + "\nSee [nowhere](nowhere.md).\n")
     code, report, _ = run(runner, ".", "--changed-since", "HEAD")
-    assert report["sources"] == ["./docs/guide.md"]
+    assert report["sources"] == ["docs/guide.md"]
     assert by_url(report)["nowhere.md"]["verdict"] == "broken" and code == 1

@@ -70,7 +70,7 @@ def extract(runner: CliRunner, *args: str) -> tuple[int, str]:
 def test_walk_reads_what_git_would_track_and_never_its_own_reports(runner: CliRunner, repo: Path) -> None:
     code, first, output = check(runner, ".")
     assert code == 0, output
-    expected = ["./README.md", "./docs/draft.md", "./docs/guide.md", "./docs/sub/page.html"]
+    expected = ["README.md", "docs/draft.md", "docs/guide.md", "docs/sub/page.html"]
     assert first["sources"] == expected, "ignored (.gitignore, info/exclude, global), hidden and reports left out"
     assert first["summary"]["total"] == 3  # three mailto: addresses (one per Markdown file, none in page.html)
     assert (repo / "reports" / "linkcheck.md").exists() and (repo / "reports" / "linkcheck.html").exists()
@@ -88,7 +88,7 @@ def test_a_report_folder_given_with_o_is_never_walked(runner: CliRunner, repo: P
     # The default folder is no report folder of this run: a document written there is read.
     write(repo, "reports/kept.md")
     _, report, _ = check(runner, ".", "-o", "site-reports")
-    assert "./reports/kept.md" in report["sources"]
+    assert "reports/kept.md" in report["sources"]
 
 
 def test_untracked_documents_count_deleted_ones_do_not(runner: CliRunner, repo: Path) -> None:
@@ -101,20 +101,20 @@ def test_untracked_documents_count_deleted_ones_do_not(runner: CliRunner, repo: 
 
 def test_hidden_folders_only_with_hidden(runner: CliRunner, repo: Path) -> None:
     _, report, _ = check(runner, ".")
-    assert "./.github/ISSUE_TEMPLATE.md" not in report["sources"]
+    assert ".github/ISSUE_TEMPLATE.md" not in report["sources"]
     _, report, _ = check(runner, ".", "--hidden")
-    assert "./.github/ISSUE_TEMPLATE.md" in report["sources"]
-    assert "./node_modules/pkg/README.md" not in report["sources"], "--hidden does not undo .gitignore"
+    assert ".github/ISSUE_TEMPLATE.md" in report["sources"]
+    assert "node_modules/pkg/README.md" not in report["sources"], "--hidden does not undo .gitignore"
 
 
 def test_exclude_path_globs_repeatable_and_from_the_settings_file(runner: CliRunner, repo: Path) -> None:
     _, report, _ = check(runner, ".", "--exclude-path", "draft.md", "--exclude-path", "docs/sub/**")
-    assert report["sources"] == ["./README.md", "./docs/guide.md"]
+    assert report["sources"] == ["README.md", "docs/guide.md"]
     _, report, _ = check(runner, ".", "--exclude-path", "docs")
-    assert report["sources"] == ["./README.md"], "a folder name drops everything under it"
+    assert report["sources"] == ["README.md"], "a folder name drops everything under it"
     (repo / "linkcheck.toml").write_text('exclude-path = ["*.html", "docs/draft.md"]\n', encoding="utf-8")
     _, report, _ = check(runner, ".")
-    assert report["sources"] == ["./README.md", "./docs/guide.md"]
+    assert report["sources"] == ["README.md", "docs/guide.md"]
 
 
 def test_quoted_globs_expand_like_lychee(runner: CliRunner, repo: Path) -> None:
@@ -146,7 +146,7 @@ def test_outside_a_work_tree_every_file_is_walked(runner: CliRunner, tmp_path: P
     (plain / ".gitignore").write_text("node_modules/\n", encoding="utf-8")  # no repository: no git rules
     monkeypatch.chdir(plain)
     _, report, _ = check(runner, ".")
-    assert report["sources"] == ["./a.md", "./node_modules/x.md"]
+    assert report["sources"] == ["a.md", "node_modules/x.md"]
 
 
 def test_changed_since_follows_the_same_walk(runner: CliRunner, repo: Path) -> None:
@@ -154,6 +154,6 @@ def test_changed_since_follows_the_same_walk(runner: CliRunner, repo: Path) -> N
     for name in ("docs/guide.md", "docs/draft.md", "build/out.md", ".github/ISSUE_TEMPLATE.md", "docs/sub/page.html"):
         write(repo, name, f"changed {name} <mailto:x@example.org>\n")
     _, report, _ = check(runner, ".", "--changed-since", "main", "--exclude-path", "draft.md")
-    assert report["sources"] == ["./docs/guide.md", "./docs/sub/page.html"]
+    assert report["sources"] == ["docs/guide.md", "docs/sub/page.html"]
     _, report, _ = check(runner, "docs/*.md", "--changed-since", "main")
     assert report["sources"] == ["docs/draft.md", "docs/guide.md"]
