@@ -96,6 +96,7 @@ def _page_to_json(page: Page) -> dict[str, Any]:
         "charset": page.charset,
         "charset_note": page.charset_note,
         "published": page.published,
+        "description": page.description,
     }
 
 
@@ -113,6 +114,7 @@ def _page_from_json(data: dict[str, Any]) -> Page:
         charset=data["charset"],
         charset_note=data.get("charset_note"),
         published=data.get("published"),  # entries written before it was kept have none
+        description=data.get("description"),
     )
 
 

@@ -212,6 +212,9 @@ class Page:
     charset: str | None = None
     """Charset used to decode the body."""
     charset_note: str | None = None
+    description: str | None = None
+    """``<meta name="description">``, else ``og:description``/``twitter:description``: what the
+    page says it is about, more words than its title (evidence for a reworded citation)."""
     published: str | None = None
     """Publication date (``YYYY-MM-DD``) from ``article:published_time``, ``citation_publication_date``,
     ``citation_date``, ``datePublished`` or ``dc.date`` metadata."""

@@ -44,7 +44,7 @@ def page_of(signals: dict) -> Page:
         if signals.get(key):
             candidates.append((signal, signals[key]))
     return Page(is_html=True, title=title, candidates=tuple(candidates), publisher=signals.get("site_name"),
-                h1=signals.get("h1"), text=signals.get("text", ""), published=(signals.get("published") or "")[:10] or None,
+                h1=signals.get("h1"), text=signals.get("text", ""), description=signals.get("description"), published=(signals.get("published") or "")[:10] or None,
                 language=(signals.get("lang") or "").split("-")[0].lower() or None)
 
 

@@ -7,14 +7,16 @@ lists), ``stop`` (titles that name nothing), ``tokens`` (weighted words, numbers
 ``score`` (``similarity``), ``sites`` (site names in titles, publishers), ``language`` (scripts
 and languages), ``kind`` (is a link text a citation at all), ``facts`` (dates, ordinals and
 identifiers in any format; contradictions), ``entities`` (one swapped name), ``evidence`` (short descriptions that share a word
-with the page or URL), ``compare`` (the verdict rules below).
+with the page or URL; reworded headlines borne out by the page's description or shortened title),
+``frequency`` (how common a word is: Zipf frequencies, loaded on first use), ``compare`` (the verdict rules below).
 
 Scoring (``similarity``). Both titles are normalised (NFKC, casefold, dashes and quotes folded,
 accents stripped from Latin/Greek/Cyrillic letters, punctuation removed, whitespace collapsed) and
 split into words (CJK text into characters). Words match when equal, equal after a crude English
 stem ("joins"/"joining"), close in spelling (long words only: "organisation"/"organization"), when
 one side's acronym spells the other side's words ("EU" / "European Union", "CEPA"), or when both
-name the same country ("Japanese" / "Japan"). Each distinct word weighs 1, except stop words (0),
+name the same country ("Japanese" / "Japan"). Each distinct word weighs by how rare it is
+(``frequency``: (8 − Zipf) / 4 within 0.3..1.5: "wie" 0.35, "zinsen" 0.93, a name 1.5), except stop words (0),
 words naming the kind of document ("press release", "statement", "factsheet": 0.3, link texts swap
 them freely) and, in the page title, dates ("(May 12, 2022)": 0.2). The score is
 
@@ -64,7 +66,11 @@ Verdict rules of ``compare_title``:
   (most fragment words in the text: ``cites_section: #…``), when it is a language's name and the
   page or URL says it is a language version (``language_version: es``), when it is a short
   description or a whole sentence sharing a word with the page or its URL (``partial_description``), when three long words are shared
-  (``title_unverifiable: shares …``; words of six letters or more, compared by stem), or when the page's title is a login wall (``login_page``).
+  (``title_unverifiable: shares …``; words of six letters or more, compared by stem), when the
+  page's title is a shortening of the citation or opens with the same segment
+  (``title_unverifiable: the page's title is a shortening of the citation``), when the page's
+  titles and meta description hold 60 % of the citation's information, rarity-weighted
+  (``title_unverifiable: the page's description holds …``), or when the page's title is a login wall (``login_page``).
 * A title that is only the declared site name: ``match=False``, detail ``home_page: …``.
 * With ``as_of``, a page published later whose title does not match: ``match=False``.
 * Nothing known at all (no expectation and no title): ``None``.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..models import Expectation, Page, TitleCheck
 from .entities import about_disagreement, name_disagreement, subject_disagreement
 from .facts import disagreement
-from .evidence import DESCRIPTIVE_MAX_WORDS, informative_words, shares_word
+from .evidence import DESCRIPTIVE_MAX_WORDS, described_by_page, informative_words, shares_word, shortened_in
 from .kind import code_line, is_login_title, language_version, names_language, not_citation
 from .language import language_difference
 from .normalise import normalise_title
@@ -179,6 +179,11 @@ def compare_title(
             result, detail = None, "expected_is_publisher"
         elif mode == "fuzzy" and not conflict and len(shared := _shared_rare_words(want, best.text)) >= RARE_SHARED:
             result, detail = None, "title_unverifiable: shares " + ", ".join(sorted(shared)[:3])
+        elif mode == "fuzzy" and not conflict and any(shortened_in(want, v, site_words(sites))
+                                                       for v, _ in variants(best.text, sites)):
+            result, detail = None, "title_unverifiable: the page's title is a shortening of the citation"
+        elif mode == "fuzzy" and not conflict and (held := described_by_page(want, page, site_words(sites))):
+            result, detail = None, "title_unverifiable: the page's description holds " + ", ".join(held[:3])
         elif (
             mode == "fuzzy"
             and (expected is None or expected.origin == "link_text")

@@ -34,6 +34,8 @@ _META_TITLES = {
     "dcterms.title": "dc.title",
 }
 _META_PUBLISHERS = ("og:site_name", "citation_publisher", "json-ld", "application-name", "dc.publisher")
+_META_DESCRIPTIONS = ("description", "og:description", "twitter:description", "dc.description")
+_MAX_DESCRIPTION = 500
 _SIGNAL_ORDER = ("title", "og:title", "twitter:title", "citation_title", "dc.title", "json-ld:headline", "h1")
 
 
@@ -255,8 +257,10 @@ def parse_html(fetch: Fetch) -> Page:
     publisher = next((clean(publishers[k], 200) for k in _META_PUBLISHERS if publishers.get(k)), None)
     language = (parser.language or primary_language(metas.get("og:locale"))
                 or primary_language(fetch.header("content-language")))
+    description = next((clean(html.unescape(metas[k]), _MAX_DESCRIPTION) for k in _META_DESCRIPTIONS if metas.get(k)), None)
     return Page(
         is_html=True,
+        description=description or None,
         title=title,
         candidates=tuple(candidates),
         publisher=publisher or None,

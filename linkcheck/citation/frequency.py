@@ -1,0 +1,45 @@
+"""How informative a word is, from how often the languages use it: ``zipf(word)``, ``rarity(word)``.
+
+The table (``data/word_frequencies.tsv.gz``, derived from wordfreq's data by
+``tools/derive_word_frequencies.py``, CC BY-SA 4.0) gives each word's Zipf frequency — log10 of
+its uses per billion words — at its highest over en, de, fr, es, it, nl, pt and pl. "the" is 7.7,
+"winter" 4.9, "privatkredit" 2.4; a word the table lacks (a name, a compound, a coinage) is rarer
+than its 30,000 most frequent words and reads as ``RARE_ZIPF``. It is loaded on first use only, so
+commands that compare no title never read it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from importlib import resources
+
+__all__ = ["RARE_ZIPF", "rarity", "zipf"]
+
+RARE_ZIPF = 2.0
+"""Zipf frequency of a word the table does not hold."""
+_TOP = 8.0
+
+
+@functools.cache
+def _table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    ref = resources.files(__package__).joinpath("data", "word_frequencies.tsv.gz")
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            value, _, words = line.partition("\t")
+            table.update(dict.fromkeys(words.split(), int(value)))
+    return table
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of a normalised word (``normalise_title`` form); ``RARE_ZIPF`` if unknown."""
+    value = _table().get(word)
+    return value / 10 if value is not None else RARE_ZIPF
+
+
+def rarity(word: str) -> float:
+    """0 for the commonest words, up to 6 for a word no table holds: ``8 − zipf``."""
+    return max(0.0, _TOP - zipf(word))

@@ -1,0 +1,79 @@
+"""Issue 9: a reworded headline is not a false alarm when the page says what it is about.
+
+Real pages of ``tests/data/citations/pairs.jsonl`` (tune half; adbar/trafilatura's evaluation
+pages): the h1 a citing document would copy, against the page's ``<title>`` and meta
+description, served by a local server and checked as a user runs ``linkcheck check``.
+"""
+
+from __future__ import annotations
+
+from linkcheck.citation import compare_title
+from linkcheck.citation.frequency import rarity, zipf
+from linkcheck.models import Expectation, Page, Verdict
+from tests.servers import respond
+from tests.test_check import check_one
+
+SMAVA_TITLE = "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten | SMAVA"
+SMAVA_DESCRIPTION = ("Die Höhe der Zinsen für Ihren Privatkredit bestimmt, wie viel Geld Sie insgesamt "
+                     "zurückzahlen müssen. Tipps zur Berechnung finden Sie hier!")
+SMAVA_H1 = "Wie hoch sind die Zinsen für einen Privatkredit?"
+HEISE_TITLE = "1Password für Mac generiert Einmal-Passwörter | Mac & i"
+HEISE_DESCRIPTION = ("Das in der iOS-Version bereits enthaltene TOTP-Feature ist nun auch für OS X 10.10 verfügbar. "
+                     "Zudem gibt es neue Zusatzfelder in der Datenbank und weitere Verbesserungen.")
+
+
+def _page(title: str, description: str | None) -> bytes:
+    meta = f'<meta name="description" content="{description}">' if description else ""
+    return (f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>{meta}</head>"
+            "<body><p>Artikel.</p></body></html>").encode()
+
+
+def test_a_reworded_headline_whose_words_the_description_holds_is_not_a_mismatch() -> None:
+    result, _ = check_one({"/zinsen": respond(200, _page(SMAVA_TITLE, SMAVA_DESCRIPTION))}, "/zinsen", title=SMAVA_H1)
+    assert result.verdict is not Verdict.TITLE_MISMATCH
+    assert result.title is not None and result.title.match is None
+    assert "description holds" in (result.title.detail or "")
+    assert "privatkredit" in (result.title.detail or "")
+
+
+def test_the_same_headline_on_a_page_without_a_description_is_still_a_mismatch() -> None:
+    result, _ = check_one({"/zinsen": respond(200, _page(SMAVA_TITLE, None))}, "/zinsen", title=SMAVA_H1)
+    assert result.verdict is Verdict.TITLE_MISMATCH
+
+
+def test_an_unrelated_page_with_a_description_is_a_mismatch() -> None:
+    result, _ = check_one({"/mac": respond(200, _page(HEISE_TITLE, HEISE_DESCRIPTION))}, "/mac",
+                          title="Lithium aus dem Schredder")
+    assert result.verdict is Verdict.TITLE_MISMATCH
+
+
+def test_the_description_is_read_from_the_page_and_kept() -> None:
+    result, _ = check_one({"/zinsen": respond(200, _page(SMAVA_TITLE, SMAVA_DESCRIPTION))}, "/zinsen")
+    assert result.verdict is Verdict.OK
+
+
+def _judged(text: str, title: str, site: str | None = None) -> object:
+    page = Page(is_html=True, title=title, candidates=(("title", title),), publisher=site)
+    return compare_title(Expectation(title=text), page, threshold=52.0, final_url="https://example.org/a")
+
+
+def test_a_page_title_that_shortens_the_citation_is_not_a_mismatch() -> None:
+    # tune rows: SEO titles that keep the head of the h1
+    for text, title in (
+        ("Ultium Cells erhöht Gigafactory-Kapazität in Tennessee", "Ultium Cells erhöht Gigafactory-Kapazität - Battery-News.de"),
+        ("Internationale Steuerberatung für Unternehmen und Privatpersonen", "Internationale Steuerberatung | Kanzlei Viehbacher"),
+        ("Auto leasen, finanzieren oder kaufen – was ist günstiger?", "Auto leasen, finanzieren oder kaufen – was lohnt sich?"),
+    ):
+        check = _judged(text, title)
+        assert check is not None and check.match is not False, (text, check)
+
+
+def test_a_page_sharing_one_word_of_a_longer_citation_is_still_a_mismatch() -> None:
+    check = _judged("Das Wichtigste in der Welt jetzt: Naomi Klein bei Occupy Wall Street", "blog | Echte Demokratie Jetzt! Occupy")
+    assert check is not None and check.match is False
+
+
+def test_word_frequencies_rank_names_and_compounds_above_function_words() -> None:
+    assert zipf("the") > 7 > zipf("winter") > zipf("privatkredit")
+    assert rarity("und") < 1 < rarity("zinsen") < rarity("zaubernuss")
+    assert zipf("no-such-word-anywhere") == 2.0
