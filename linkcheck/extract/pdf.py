@@ -2,7 +2,9 @@
 
 A PDF has no lines in the sense of a text file, so an occurrence's line is its page number
 (1-based) and its column is 1. The text of an annotation is the page text drawn inside its
-rectangle, found in the same pass that extracts the page text for bare URLs.
+rectangle: each character's position is taken from the content stream (``pdftext.py``), and a
+word belongs to the link when most of its characters stand inside the rectangle, so the text is
+neither cut short nor takes in the words beside it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pypdf import PdfReader
 from ..errors import InputError
 from ..models import Document, Link, Occurrence
 from .hrefs import clean_url
+from .pdftext import LIGATURES, glyph_runs, label_in
 from .text import find_links
 
 __all__ = ["extract_pdf"]
@@ -79,8 +82,8 @@ def _words_at(
 ) -> Iterator[tuple[str, float, float]]:
     """Words of one drawn string with the estimated page position of each word's centre.
 
-    Glyph widths are not looked up (that would mean parsing fonts); half an em per character is
-    close enough to tell which words lie under a link rectangle.
+    The fallback when the text positions cannot be had from the content stream (see
+    ``_glyph_runs``): half an em per character.
     """
     x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -91,8 +94,8 @@ def _words_at(
         yield word.group(), x + centre * advance, y
 
 
-def _page_text(page: Any, annotations: Sequence[_Annotation]) -> tuple[str, list[str]]:
-    """The page text, and for each annotation the words drawn inside its rectangle."""
+def _estimated_labels(page: Any, annotations: Sequence[_Annotation]) -> tuple[str, list[str]]:
+    """The page text, and for each annotation the words drawn inside its rectangle (estimated)."""
     under: list[list[str]] = [[] for _ in annotations]
 
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], _font: Any, font_size: float) -> None:
@@ -101,11 +104,27 @@ def _page_text(page: Any, annotations: Sequence[_Annotation]) -> tuple[str, list
                 if annotation.covers(x, y):
                     under[index].append(word)
 
+    text = page.extract_text(visitor_text=visit)
+    return str(text or ""), [" ".join(words) for words in under]
+
+
+def _page_text(page: Any, annotations: Sequence[_Annotation]) -> tuple[str, list[str]]:
+    """The page text, and for each annotation the text drawn inside its rectangle.
+
+    Ligatures (``ﬀ``, ``ﬁ`` …) are written out: a URL is typed with two letters, not one glyph.
+    """
     try:
-        text = page.extract_text(visitor_text=visit if annotations else None)
+        if not annotations:
+            return str(page.extract_text() or "").translate(LIGATURES), []
+        runs = glyph_runs(page)
+        if runs is None:
+            text, labels = _estimated_labels(page, annotations)
+        else:
+            text = str(page.extract_text() or "")
+            labels = [label_in(runs, annotation.rect) for annotation in annotations]
     except Exception:  # noqa: BLE001 - a page whose text cannot be decoded still has its annotations
         return "", ["" for _ in annotations]
-    return str(text or ""), [" ".join(words) for words in under]
+    return text.translate(LIGATURES), [label.translate(LIGATURES) for label in labels]
 
 
 def _page_links(page: Any, number: int, source: str) -> Iterator[Link]:

@@ -95,7 +95,7 @@ def _compile_url_pattern(guard: str = "") -> re.Pattern[str]:
     alternatives = []
     for scheme, ahead in _SCHEMES.items():
         name, _, rest = scheme.partition(":")
-        alternatives.append(rf"(?<=(?<![\w.+\-])(?i:{name}):){re.escape(rest)}{ahead}")
+        alternatives.append(rf"(?<=(?<![^\W\d]|[.+\-])(?i:{name}):){re.escape(rest)}{ahead}")
     return re.compile(
         ":" + guard + "(?:" + "|".join(alternatives) + ")"
         r"(?:[^\s/?#@\[\]<>\"`]*@)?"  # userinfo
