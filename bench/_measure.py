@@ -25,6 +25,7 @@ __all__ = ["main"]
 
 def main(argv: list[str]) -> int:
     timeout, result_file, command = float(argv[0]), argv[1], argv[3:]
+    started_at = time.monotonic()  # the bench server's clock: its first request minus this is start-up
     started = time.perf_counter()
     child = subprocess.Popen(command, start_new_session=True)
     timed_out = False
@@ -38,6 +39,7 @@ def main(argv: list[str]) -> int:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall": wall,
+        "started_at": started_at,
         "max_rss_kb": usage.ru_maxrss,
         "user": usage.ru_utime,
         "sys": usage.ru_stime,

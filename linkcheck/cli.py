@@ -391,7 +391,6 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     Example:
         linkcheck check seeds/eu-japan-summit-2022.txt --expect seeds/eu-japan-summit-2022.expected.toml
     """
-    from .manifest import load_manifest
     from .progress import Progress
     from .run import RunState, run
 
@@ -412,7 +411,11 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     from .options import effective_fail_on
 
     fail_on = effective_fail_on(opts.get("fail_on"), config.titles)
-    expectations = load_manifest(opts["expect_file"]) if opts.get("expect_file") else None
+    expectations = None
+    if opts.get("expect_file"):  # tomllib and the manifest code only when there is a manifest
+        from .manifest import load_manifest
+
+        expectations = load_manifest(opts["expect_file"])
     max_cache_age = parse_duration(opts["max_cache_age"])
     archive = None
     if opts["suggest_archive"] or opts.get("as_of"):  # imported only when asked for: start-up time

@@ -161,6 +161,19 @@ class Client:
         counts = Counter(url.partition("#")[0] for url in urls)
         self._shared = {page: count for page, count in counts.items() if count > 1}
 
+    def forget_shared_page(self, url: str) -> None:
+        """One announced user of ``url``'s page will not fetch it after all (a target found
+        invalid or excluded after its URL was announced): its answer is not kept for it."""
+        page = url.partition("#")[0]
+        count = self._shared.get(page)
+        if count is None:
+            return
+        if count <= 1:
+            del self._shared[page]
+            self._shared_fetches.pop(page, None)
+        else:
+            self._shared[page] = count - 1
+
     async def _fetch_shared(self, url: str, page: str) -> Fetch:
         future = self._shared_fetches.get(page)
         if future is None:

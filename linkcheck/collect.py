@@ -9,7 +9,7 @@ data on the Target, so that the client only ever sees URLs it can fetch.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,11 +18,12 @@ from .local import LocalRef, resolve_local
 from .models import Expectation, Link, Occurrence, Target
 from .urls import HTTP_SCHEMES, invalid_reason, normalise, scheme_of, template_placeholder
 
-__all__ = ["collect", "expectation_from_text", "is_url_text", "remap"]
+__all__ = ["Grouped", "collect", "expectation_from_text", "group_links", "is_url_text", "remap"]
 
 TEMPLATE_PLACEHOLDER = "template placeholder"
 """The reason of a URL with ``{{ … }}``, ``{% … %}``, ``${…}`` … in it: never requested."""
-_DECORATION = re.compile(r"^(?:https?://)?(?:www\.)?|/$", re.IGNORECASE)
+_DECORATION = re.compile(r"(?:https?://)?(?:www\.)?", re.IGNORECASE)
+"""What ``is_url_text`` drops in front of a URL (matched at the start only), with one trailing ``/``."""
 
 
 @dataclass
@@ -47,7 +48,9 @@ def is_url_text(text: str, url: str) -> bool:
     """
 
     def bare(value: str) -> str:
-        return _DECORATION.sub("", value.strip()).casefold()
+        value = value.strip()
+        value = value[_DECORATION.match(value).end():]  # type: ignore[union-attr] # it matches "" at least
+        return (value[:-1] if value.endswith("/") else value).casefold()
 
     return bare(text) == bare(url)
 
@@ -110,28 +113,66 @@ def collect(
     never requested), keyed by its ``file:`` path so that ``guide.md`` in two folders are two
     targets and ``docs/guide.md`` and ``guide.md`` naming one file are one.
     """
-    groups: dict[str, _Group] = {}
-    for link in links:
-        # A template's link ({{ site.baseurl }}/docs/) names no file either: not resolved locally.
-        local = None if template_placeholder(link.url) else resolve_local(link, config)
-        key = normalise(link.url) if local is None else local.key if local.kind != "url" else normalise(local.key)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(link.url, local)
-        group.occurrences.append(link.occurrence)
-    manifest = {normalise(url): expectation for url, expectation in (expectations or {}).items()}
-    targets: list[Target] = []
-    for key, group in groups.items():
-        local = group.local
-        if local is not None and local.kind != "url":  # a local file: no remap, no title to compare
-            checked_url, expected = local.checked_url, None
-            skip, reason = _skip(group.url, checked_url, config, local)
-        else:
-            checked_url = remap(group.url if local is None else local.checked_url, config.remap)
-            skip, reason = _skip(group.url, checked_url, config)
-            expected = manifest.get(key) or expectation_from_text(group.url, group.occurrences)
-        targets.append(
-            Target(
+    return list(group_links(links, config, expectations).targets())
+
+
+class Grouped:
+    """``collect`` in two passes: links grouped by target (cheap), then each target made.
+
+    The first pass (here) only normalises each link and groups the occurrences, so a run knows
+    how many targets there are, their keys and the pages it may fetch before any ``Target``
+    exists; ``targets()`` makes them one by one (validity, remapping, expectations: four fifths
+    of the cost), so a run can start the first checks while the rest are still being made.
+    """
+
+    def __init__(
+        self, links: Iterable[Link], config: Config, expectations: Mapping[str, Expectation] | None = None
+    ) -> None:
+        self._config = config
+        groups: dict[str, _Group] = {}
+        for link in links:
+            # A template's link ({{ site.baseurl }}/docs/) names no file either: not resolved locally.
+            local = None if template_placeholder(link.url) else resolve_local(link, config)
+            key = normalise(link.url) if local is None else local.key if local.kind != "url" else normalise(local.key)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(link.url, local)
+            group.occurrences.append(link.occurrence)
+        self._groups = groups
+        self._manifest = {normalise(url): expectation for url, expectation in (expectations or {}).items()}
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._groups)
+
+    def requested_urls(self) -> list[str]:
+        """The URL each target that is not a local file will request, unless it turns out skipped."""
+        return [self._checked_url(group) for group in self._groups.values() if self._is_remote(group)]
+
+    @staticmethod
+    def _is_remote(group: _Group) -> bool:
+        return group.local is None or group.local.kind == "url"
+
+    def _checked_url(self, group: _Group) -> str:
+        return remap(group.url if group.local is None else group.local.checked_url, self._config.remap)
+
+    def targets(self) -> Iterator[Target]:
+        """Every target, in order of first appearance (the same as ``collect`` returns)."""
+        config, manifest = self._config, self._manifest
+        for key, group in self._groups.items():
+            local = group.local
+            if not self._is_remote(group):  # a local file: no remap, no title to compare
+                assert local is not None
+                checked_url, expected = local.checked_url, None
+                skip, reason = _skip(group.url, checked_url, config, local)
+            else:
+                checked_url = self._checked_url(group)
+                skip, reason = _skip(group.url, checked_url, config)
+                expected = manifest.get(key) or expectation_from_text(group.url, group.occurrences)
+            yield Target(
                 key=key,
                 url=group.url,
                 checked_url=checked_url,
@@ -140,5 +181,10 @@ def collect(
                 skip=skip,
                 skip_reason=reason,
             )
-        )
-    return targets
+
+
+def group_links(
+    links: Iterable[Link], config: Config, expectations: Mapping[str, Expectation] | None = None
+) -> Grouped:
+    """The first pass of ``collect`` (see ``Grouped``)."""
+    return Grouped(links, config, expectations)

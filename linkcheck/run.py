@@ -21,7 +21,7 @@ import httpx
 
 from . import __version__
 from .cache import Cache
-from .collect import collect
+from .collect import Grouped, collect, group_links
 from .config import DEFAULT_MAX_CACHE_AGE, Config
 from .errors import InputError
 from .extract import extract
@@ -175,9 +175,10 @@ def walk_rules(config: Config) -> WalkRules:
 
 
 async def check_targets(
-    targets: Sequence[Target],
+    targets: Sequence[Target] | Grouped,
     config: Config,
     *,
+    on_plan: Callable[[Sequence[Target]], None] | None = None,
     on_result: OnResult | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     state: RunState | None = None,
@@ -188,12 +189,16 @@ async def check_targets(
 ) -> list[Result]:
     """Check every target concurrently (limits live in the client); results in target order.
 
+    ``targets`` may be the first pass of ``collect`` (``Grouped``): the targets are then made
+    while the first checks are already on the wire (``_feed``), and ``on_plan`` gets them all once
+    they are made, before any ``on_result`` (results that come earlier wait for it).
+
     On SIGINT/SIGTERM the in-flight checks are cancelled and the finished results returned;
     ``state.interrupted_by`` records the signal. The modules of ``WARM_UP_MODULES`` and
     ``warm_up`` are imported once the first requests are out (see ``_warm_up``).
     """
     from .client import Client
-    from .schedule import DEFAULT_WORKERS_PER_SLOT, host_key, run_fair
+    from .schedule import DEFAULT_WORKERS_PER_SLOT, FairQueue, host_key, start_workers
 
     results: dict[int, Result] = {}
     interrupt = _Interrupt()
@@ -206,23 +211,46 @@ async def check_targets(
             installed[signum] = previous
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+    streamed = isinstance(targets, Grouped)
+    held: list[Result] | None = [] if streamed and on_result is not None else None
+    """Results that came before ``on_plan`` was called: reported right after it."""
     try:
         async with Client(config, transport=transport) as client:
             # One page linked with several #fragments is fetched once; each URL is still judged alone.
-            client.expect_shared_pages(t.checked_url for t in targets if t.skip is None)
+            if isinstance(targets, Grouped):
+                client.expect_shared_pages(targets.requested_urls())
+            else:
+                client.expect_shared_pages(t.checked_url for t in targets if t.skip is None)
 
             async def one(index: int, target: Target, release: Release) -> None:
                 result = await _check_through_cache(client, target, config, cache, max_cache_age, release)
                 results[index] = result
-                if on_result is not None:
+                if held is not None:
+                    held.append(result)
+                elif on_result is not None:
                     on_result(result)
 
-            interrupt.tasks = run_fair(  # type: ignore[assignment]
-                targets, one, key=lambda t: host_key(t.checked_url),
-                workers=DEFAULT_WORKERS_PER_SLOT * max(1, config.concurrency), per_key=max(1, config.per_host),
-            )
-            if targets:
-                interrupt.tasks.append(asyncio.ensure_future(_warm_up((*WARM_UP_MODULES, *warm_up))))
+            def planned(made: Sequence[Target]) -> None:
+                nonlocal held
+                if on_plan is not None:
+                    on_plan(made)
+                waiting, held = held or [], None
+                for result in waiting:
+                    on_result(result)  # type: ignore[misc] # held is only a list when there is one
+
+            key = lambda t: host_key(t.checked_url)  # noqa: E731
+            queue: FairQueue[Target] = FairQueue(() if streamed else targets, key, max(1, config.per_host),  # type: ignore[arg-type]
+                                                 is_open=streamed)
+            workers = DEFAULT_WORKERS_PER_SLOT * max(1, config.concurrency)
+            interrupt.tasks = start_workers(queue, one, min(workers, len(targets)))  # type: ignore[assignment]
+            feed = None
+            if isinstance(targets, Grouped):
+                feed = asyncio.ensure_future(_feed(targets, queue, client, planned))
+                interrupt.tasks.append(feed)
+            elif on_plan is not None:
+                on_plan(targets)
+            if len(targets):
+                interrupt.tasks.append(asyncio.ensure_future(_warm_up((*WARM_UP_MODULES, *warm_up), after=feed)))
             await asyncio.gather(*interrupt.tasks, return_exceptions=True)
             for task in interrupt.tasks:
                 if not task.cancelled() and task.exception() is not None:
@@ -237,14 +265,49 @@ async def check_targets(
     return [results[i] for i in sorted(results)]
 
 
-async def _warm_up(modules: Sequence[str]) -> None:
-    """Import ``modules`` one at a time, once the workers have sent their first requests.
+_FIRST_FEED = 16
+"""Targets made before the workers get their first jobs: the first requests leave after these."""
+_FEED = 64
+"""Targets made between two turns of the loop after that (≈ 2 ms of work: requests keep leaving)."""
+
+
+async def _feed(
+    grouped: Grouped, queue: FairQueue[Target], client: Client, planned: Callable[[Sequence[Target]], None]
+) -> None:
+    """Make the targets of ``grouped`` and give each to the workers at once, letting the loop run
+    between batches; then close the queue and hand the whole plan to ``planned``.
+
+    A target that turns out not to be requested (invalid, excluded) gives back the share of its
+    page that ``check_targets`` announced for it, so a page's answer is kept exactly as long as
+    when every target was made first."""
+    made: list[Target] = []
+    batch = _FIRST_FEED
+    try:
+        for target in grouped.targets():
+            made.append(target)
+            queue.add(target)
+            if target.skip is not None and target.skip != "local":
+                client.forget_shared_page(target.checked_url)
+            if len(made) >= batch:
+                batch += _FEED
+                await asyncio.sleep(0)
+    finally:
+        queue.close()
+        planned(made)  # interrupted (SIGINT) while making them: the targets made so far
+
+
+async def _warm_up(modules: Sequence[str], *, after: asyncio.Future[None] | None = None) -> None:
+    """Import ``modules`` one at a time, once the workers have sent their first requests (and,
+    with ``after``, once the targets are all made: an import holds the loop for tens of
+    milliseconds, and the first requests must not wait behind it while they connect).
 
     In a run that waits on the network the CPU is idle then, so imports that would otherwise
     delay the first request (page reading, judging) or the end (reports, summary) cost no time;
     in a CPU-bound run they cost what they always did. Each import holds the loop a few tens of
     milliseconds at most, and the loop is let go between two.
     """
+    if after is not None:
+        await asyncio.wait([after])
     await asyncio.sleep(_WARM_UP_DELAY)
     for name in modules:
         if name not in sys.modules:
@@ -326,22 +389,35 @@ async def run_async(
     (``shard.py``); the report records the shard, the plan's fingerprint and each result's
     position in the whole plan, for ``merge``. ``signals=False`` leaves the loop's SIGINT and
     SIGTERM handling alone (a library inside someone else's program)."""
-    from .shard import plan_fingerprint, select_shard
+    from .shard import plan_fingerprint, plan_fingerprint_of_keys, select_shard
 
     started = now_iso()
     state = state if state is not None else RunState()
     documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
-    the_plan = plan(documents, config, expectations)
-    fingerprint = plan_fingerprint(the_plan.targets)
     positions: dict[str, int] = {}
-    if shard is not None:
+    the_plan = Plan(documents=tuple(documents), targets=())
+    if shard is None:
+        # The targets are made while the first checks run (see ``check_targets``): the first
+        # request leaves after the links are grouped, not after every target is made.
+        grouped = group_links(extract_links(documents), config, expectations)
+        fingerprint = plan_fingerprint_of_keys(grouped.keys)
+        to_check: Sequence[Target] | Grouped = grouped
+    else:
+        the_plan = plan(documents, config, expectations)
+        fingerprint = plan_fingerprint(the_plan.targets)
         chosen = select_shard(the_plan.targets, shard)
         positions.update((t.key, i) for i, t in chosen)
         the_plan = replace(the_plan, targets=tuple(t for _, t in chosen))
-    if on_plan is not None:
-        on_plan(the_plan)
+        to_check = the_plan.targets
+
+    def planned(targets: Sequence[Target]) -> None:
+        nonlocal the_plan
+        the_plan = replace(the_plan, targets=tuple(targets))
+        if on_plan is not None:
+            on_plan(the_plan)
+
     results = await check_targets(
-        the_plan.targets, config, on_result=on_result, transport=transport, state=state,
+        to_check, config, on_plan=planned, on_result=on_result, transport=transport, state=state,
         cache=cache, max_cache_age=max_cache_age, warm_up=warm_up, signals=signals,
     )
     if archive is not None and state.interrupted_by is None:

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_WORKERS_PER_SLOT", "FairQueue", "Release", "host_key", "run_fair"]
+__all__ = ["DEFAULT_WORKERS_PER_SLOT", "FairQueue", "Release", "host_key", "run_fair", "start_workers"]
 
 T = TypeVar("T")
 
@@ -34,19 +34,39 @@ waiting on a redirect's host or a site probe does not leave a slot unused."""
 class FairQueue(Generic[T]):
     """Jobs grouped by key; ``take`` serves keys in turn and at most ``per_key`` running per key."""
 
-    def __init__(self, jobs: Sequence[T], key: Callable[[T], str], per_key: int) -> None:
+    def __init__(self, jobs: Sequence[T], key: Callable[[T], str], per_key: int, *, is_open: bool = False) -> None:
+        """``is_open``: more jobs will come through ``add`` until ``close``; workers wait for them."""
         self._per_key = max(1, per_key)
+        self._key = key
         self._pending: dict[str, deque[tuple[int, T]]] = {}
         for index, job in enumerate(jobs):
             self._pending.setdefault(key(job), deque()).append((index, job))
         self._ring: deque[str] = deque(self._pending)
+        self._added = len(jobs)
+        self._is_open = is_open
         self._running: dict[str, int] = {}
         self._waiters: deque[asyncio.Future[None]] = deque()
 
     @property
     def is_empty(self) -> bool:
-        """No job left to start (some may still be running)."""
-        return not self._ring
+        """No job left to start and none to come (some may still be running)."""
+        return not self._ring and not self._is_open
+
+    def add(self, job: T) -> None:
+        """One more job (numbered after those before it); wakes one idle worker."""
+        name = self._key(job)
+        queue = self._pending.get(name)
+        if queue is None:
+            queue = self._pending[name] = deque()
+            self._ring.append(name)
+        queue.append((self._added, job))
+        self._added += 1
+        self._wake_one()
+
+    def close(self) -> None:
+        """No more jobs will be added: idle workers may end once nothing is pending."""
+        self._is_open = False
+        self.wake_all()
 
     def take(self) -> tuple[str, int, T] | None:
         """The next job of the next key with room, or None when every pending key is at its share."""
@@ -67,6 +87,9 @@ class FairQueue(Generic[T]):
     def done(self, name: str) -> None:
         """A job of ``name`` finished: its key has room again, so wake one idle worker."""
         self._running[name] -= 1
+        self._wake_one()
+
+    def _wake_one(self) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -74,7 +97,7 @@ class FairQueue(Generic[T]):
                 break
 
     async def wait(self) -> None:
-        """Until some running job finishes."""
+        """Until some running job finishes or a job is added."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         await waiter
@@ -133,9 +156,13 @@ def run_fair(
 
     Returned as tasks so the caller can cancel them (SIGINT) and collect their exceptions.
     """
-    queue = FairQueue(jobs, key, per_key)
-    count = max(1, min(workers, len(jobs)))
-    return [asyncio.ensure_future(_worker(queue, work)) for _ in range(count)]
+    return start_workers(FairQueue(jobs, key, per_key), work, min(workers, len(jobs)))
+
+
+def start_workers(queue: FairQueue[T], work: Work[T], workers: int) -> list[asyncio.Task[None]]:
+    """``workers`` tasks (at least one) running ``work`` on the jobs of ``queue``, also on jobs
+    added later while it is open (``run_fair`` with the jobs to come)."""
+    return [asyncio.ensure_future(_worker(queue, work)) for _ in range(max(1, workers))]
 
 
 def host_key(url: str) -> str:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from .errors import UsageError
 from .models import Target
 
-__all__ = ["Shard", "parse_shard", "plan_fingerprint", "select_shard", "shard_host", "shard_of"]
+__all__ = ["Shard", "parse_shard", "plan_fingerprint", "plan_fingerprint_of_keys", "select_shard", "shard_host", "shard_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,13 @@ def select_shard(targets: Sequence[Target], shard: Shard) -> list[tuple[int, Tar
 
 def plan_fingerprint(targets: Iterable[Target]) -> str:
     """``sha256:<hex>`` of the sorted normalised URLs of every target of the plan."""
+    return plan_fingerprint_of_keys(t.key for t in targets)
+
+
+def plan_fingerprint_of_keys(keys: Iterable[str]) -> str:
+    """``plan_fingerprint`` from the targets' keys alone (known before the targets are made)."""
     digest = hashlib.sha256()
-    for key in sorted({t.key for t in targets}):
+    for key in sorted(set(keys)):
         digest.update(key.encode("utf-8", "surrogatepass"))
         digest.update(b"\n")
     return "sha256:" + digest.hexdigest()

@@ -43,3 +43,26 @@ def test_one_page_many_fragments_is_fetched_once(runner: CliRunner, tmp_path: Pa
     assert links[f"{old}#faq"]["verdict"] == "ok"
     assert links[f"{old}#faq"]["final_url"] == f"{base}#faq"
     assert links[f"{old}#nothing"]["verdict"] == "broken"
+
+
+def test_a_fragment_excluded_after_its_page_was_announced_leaves_one_fetch(runner: CliRunner, tmp_path: Path) -> None:
+    """Targets are made while the first checks run; one found excluded gives its share of the page
+    back, and the page is still fetched once for the fragments that are checked."""
+    out = tmp_path / "out"
+
+    async def scenario() -> tuple[Result, str, ScriptedServer]:
+        async with ScriptedServer({"/guide": html("Guide", ids=("install", "usage"))}) as server:
+            base = server.url("/guide")
+            doc = tmp_path / "doc.txt"
+            doc.write_text(f"{base}#private\n{base}#install\n{base}#usage\n", encoding="utf-8")
+            args = ["check", str(doc), "-o", str(out), "--no-cache", "--no-progress", "--retries", "0", "-f", "json",
+                    "--exclude", "#private"]
+            return await asyncio.to_thread(runner.invoke, cli, args), base, server
+
+    result, base, server = asyncio.run(scenario())
+    assert result.exit_code == 0, result.output
+    assert [r.path for r in server.requests].count("/guide") == 1
+    links = {link["url"]: link for link in json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"]}
+    assert list(links) == [f"{base}#private", f"{base}#install", f"{base}#usage"]
+    assert links[f"{base}#private"]["verdict"] == "excluded"
+    assert links[f"{base}#install"]["verdict"] == links[f"{base}#usage"]["verdict"] == "ok"

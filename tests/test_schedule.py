@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from linkcheck.schedule import FairQueue, host_key, run_fair
+from linkcheck.schedule import FairQueue, host_key, run_fair, start_workers
 
 
 def _run(jobs: list[str], *, workers: int, per_key: int, delay: float = 0.01) -> tuple[list[int], dict[str, int], int]:
@@ -110,3 +110,25 @@ def test_a_job_that_releases_its_share_early_lets_the_next_job_of_its_host_start
     asyncio.run(main())
     assert before_release[1] == 2  # never more than the share in the request phase
     assert overlapping[1] > 2  # but later jobs started while earlier ones were still judging
+
+
+def test_an_open_queue_runs_jobs_added_later_and_ends_once_closed() -> None:
+    started: list[tuple[int, str]] = []
+
+    async def work(index: int, job: str, release: object) -> None:
+        started.append((index, job))
+        await asyncio.sleep(0.001)
+
+    async def main() -> None:
+        queue: FairQueue[str] = FairQueue((), key=lambda j: j.split(":")[0], per_key=1, is_open=True)
+        tasks = start_workers(queue, work, 3)
+        for n in range(6):
+            queue.add(f"h{n % 2}:{n}")
+            await asyncio.sleep(0.002 if n == 2 else 0)
+        await asyncio.sleep(0.01)
+        assert not any(task.done() for task in tasks), "idle workers wait for more jobs while the queue is open"
+        queue.close()
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)
+
+    asyncio.run(main())
+    assert sorted(started) == [(n, f"h{n % 2}:{n}") for n in range(6)]

@@ -59,3 +59,56 @@ asyncio.run(main())
 def test_checks_import_the_later_stages_while_the_network_works() -> None:
     done = subprocess.run([sys.executable, "-c", _WARM], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["(False,", "False)", "True", "True", "ok"]
+
+
+def test_the_first_request_leaves_before_every_target_is_made(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """500 links: the server sees the first request while the plan is still being made, and the
+    progress hook still gets the whole plan before the first result."""
+    code = """
+import asyncio, sys
+from linkcheck.config import Config
+from linkcheck.run import run_async
+import linkcheck.collect as collect
+
+made = []
+original = collect.Grouped.targets
+def counting(self):
+    for target in original(self):
+        made.append(target)
+        yield target
+collect.Grouped.targets = counting
+seen_at_first_request = []
+events = []
+
+async def handle(reader, writer):
+    while True:
+        try:
+            await reader.readuntil(b"\\r\\n\\r\\n")
+        except Exception:
+            break
+        if not seen_at_first_request:
+            seen_at_first_request.append(len(made))
+        writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\nContent-Length: 32\\r\\n\\r\\n"
+                     b"<html><title>Home</title></html>")
+        await writer.drain()
+    writer.close()
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    doc = sys.argv[1]
+    with open(doc, "w") as f:
+        f.write("\\n".join(f"- [Home](http://127.0.0.1:{port}/p/{i})" for i in range(500)))
+    report = await run_async([doc], Config(retries=0),
+                             on_plan=lambda p: events.append(("plan", len(p.targets))),
+                             on_result=lambda r: events.append(("result", r.verdict.value)))
+    server.close()
+    print(seen_at_first_request[0], len(made), events[0], len(events), len(report.results))
+
+asyncio.run(main())
+"""
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "doc.md")], capture_output=True, text=True,
+                          check=True, timeout=120)
+    first, made, *rest = done.stdout.split()
+    assert int(first) < 500 and int(made) == 500, done.stdout
+    assert " ".join(rest) == "('plan', 500) 501 500", done.stdout

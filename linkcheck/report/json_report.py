@@ -37,7 +37,10 @@ def stream_json(report: Report) -> Iterator[str]:
     if not report.results:
         yield head[:-2] + ',\n  "links": []\n}\n'
         return
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    # No circular-reference bookkeeping: every link is a fresh tree of dicts and lists.
+    encode = json.JSONEncoder(
+        ensure_ascii=False, allow_nan=False, check_circular=False, separators=(", ", ": ")
+    ).encode
     separator = head[:-2] + ',\n  "links": [\n    '
     for link in _links(report):
         yield separator + encode(link)
