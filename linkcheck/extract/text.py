@@ -98,8 +98,8 @@ def _compile_url_pattern(guard: str = "") -> re.Pattern[str]:
         alternatives.append(rf"(?<=(?<![^\W\d]|[.+\-])(?i:{name}):){re.escape(rest)}{ahead}")
     return re.compile(
         ":" + guard + "(?:" + "|".join(alternatives) + ")"
-        r"(?:[^\s/?#@\[\]<>\"`]*@)?"  # userinfo
-        r"(?:\[[0-9A-Fa-f:.]*(?:%[^\]\s]*)?\])?"  # IPv6 literal host
+        r"(?:[^\s/?#@\[\]<>\"`\x00-\x1f\x7f]*@)?"  # userinfo (no control character anywhere)
+        r"(?:\[[0-9A-Fa-f:.]*(?:%[^\]\s\x00-\x1f\x7f]*)?\])?"  # IPv6 literal host
         + _URL_CHARACTER
         + "*"
     )
