@@ -16,7 +16,7 @@ split into words (CJK text into characters). Words match when equal, equal after
 stem ("joins"/"joining"), close in spelling (long words only: "organisation"/"organization"), when
 one side's acronym spells the other side's words ("EU" / "European Union", "CEPA"), or when both
 name the same country ("Japanese" / "Japan"). Each distinct word weighs by how rare it is
-(``frequency``: (8 − Zipf) / 4 within 0.3..1.5: "wie" 0.35, "zinsen" 0.93, a name 1.5), except stop words (0),
+(``frequency``: (8 − Zipf) / 4 within 0.3..1.5: "wie" 0.35, "zinsen" 0.93, a name 1.25), except stop words (0),
 words naming the kind of document ("press release", "statement", "factsheet": 0.3, link texts swap
 them freely) and, in the page title, dates ("(May 12, 2022)": 0.2). The score is
 

@@ -67,7 +67,7 @@ def _weight(word: str, is_found: bool) -> float:
 
 
 def _informativeness(word: str) -> float:
-    """(8 − Zipf) / 4 within 0.3..1.5: "wie" 0.35, "winter" 0.78, "zinsen" 0.93, a name 1.5. Words
+    """(8 − Zipf) / 4 within 0.3..1.5: "wie" 0.35, "winter" 0.78, "zinsen" 0.93, a name 1.25. Words
     any text uses say little about which document it is; rare ones say much."""
     return min(1.5, max(0.3, (8.0 - zipf(word)) / 4.0))
 
