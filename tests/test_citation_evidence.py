@@ -77,3 +77,32 @@ def test_word_frequencies_rank_names_and_compounds_above_function_words() -> Non
     assert zipf("the") > 7 > zipf("winter") > zipf("privatkredit")
     assert rarity("und") < 1 < rarity("zinsen") < rarity("zaubernuss")
     assert zipf("no-such-word-anywhere") == RARE_ZIPF == 3.0
+
+
+def test_a_deep_link_titled_only_with_its_site_name_is_unverifiable_and_the_home_page_a_mismatch() -> None:
+    # x.com renders "X" for every post to a reader without script (a post of Timothy Crosley's
+    # that a README links, tune half)
+    post = Page(is_html=True, title="X", candidates=(("title", "X"),))
+    check = compare_title(Expectation(title="Timothy Crosley"), post, threshold=52.0,
+                          final_url="https://x.com/timothycrosley/status/1606420868514877440")
+    assert check is not None and check.match is None and (check.detail or "").startswith("site_name_only")
+    # the tune half's Quanta Magazine article whose <title> is the magazine's name
+    page = Page(is_html=True, title="Quanta Magazine", candidates=(("title", "Quanta Magazine"),), publisher="Quanta Magazine")
+    check = compare_title(Expectation(title="The Hidden Heroines of Chaos"), page, threshold=52.0,
+                          final_url="https://www.quantamagazine.org/hidden-heroines-of-chaos-ellen-fetter-and-margaret-hamilton-20190520/")
+    assert check is not None and check.match is None
+    check = compare_title(Expectation(title="The Hidden Heroines of Chaos"), page, threshold=52.0,
+                          final_url="https://www.quantamagazine.org/")
+    assert check is not None and check.match is False and (check.detail or "").startswith("home_page")
+
+
+def test_a_search_in_the_url_names_what_the_page_lists() -> None:
+    # lychee's README: "a good first issue" for its issues filtered by that label
+    title = "Pull requests · lycheeverse/lychee · GitHub"
+    page = Page(is_html=True, title=title, candidates=(("title", title),))
+    url = "https://github.com/lycheeverse/lychee/pulls?q=is%3Apr+label%3A%22good+first+issue%22"
+    check = compare_title(Expectation(title="a good first issue"), page, threshold=52.0, final_url=url, cited_url=url)
+    assert check is not None and check.match is None and check.detail == "partial_description"
+    check = compare_title(Expectation(title="a good first issue"), page, threshold=52.0,
+                          final_url="https://github.com/lycheeverse/lychee/pulls")
+    assert check is not None and check.match is False

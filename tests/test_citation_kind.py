@@ -30,7 +30,6 @@ from tests.servers import html, respond
         ("@ohmyzsh", "X", "mention"),
         ("CI", "Workflow runs · ohmyzsh/ohmyzsh · GitHub", "badge"),
         ("PyPI version", "pandas · PyPI", "badge"),
-        ("BSD licensed", "pandas/LICENSE at main · pandas-dev/pandas · GitHub", "bare_name"),
         # ripgrep's and readability's READMEs: tokens shaped like software names.
         ("winget-pkgs", "winget-pkgs/manifests/b/BurntSushi/ripgrep at master · microsoft/winget-pkgs · GitHub", "bare_name"),
         ("DOMPurify", "GitHub - cure53/DOMPurify: DOMPurify - a DOM-only, super-fast, uber-tolerant XSS sanitizer for HTML, MathML and SVG.", "bare_name"),
@@ -224,3 +223,15 @@ def test_a_cached_page_is_judged_against_as_of_like_a_fetched_one(tmp_path: Path
         link = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"][0]
         verdicts.append((link["verdict"], "cached" in link["details"]))
     assert verdicts == [("ok", False), ("title_mismatch", True)]
+
+
+def test_a_licence_is_compared_its_license_file_passes_and_a_mislink_fails() -> None:
+    # pandas' README: "BSD licensed" for its LICENSE file; the same text pointing at another page
+    # (sqlite-utils' README links Simon Willison's blog elsewhere) is a mis-link.
+    result, _ = check_one({"/pandas-dev/pandas/blob/main/LICENSE": html("pandas/LICENSE at main · pandas-dev/pandas · GitHub")},
+                          "/pandas-dev/pandas/blob/main/LICENSE", title="BSD licensed")
+    assert result.verdict is Verdict.OK
+    assert result.title is not None and result.title.detail == "partial_description"
+    result, _ = check_one({"/tags/sqliteutils/": html("Simon Willison on sqlite-utils")}, "/tags/sqliteutils/",
+                          title="BSD licensed")
+    assert result.verdict is Verdict.TITLE_MISMATCH

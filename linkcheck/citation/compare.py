@@ -13,7 +13,7 @@ from .kind import code_line, is_login_title, language_version, names_language, n
 from .language import language_difference
 from .normalise import normalise_title
 from .score import conflicts, score_tokens, similarity
-from .sites import names_site, publisher_agrees, site_names, site_words, stop_after_site, variants
+from .sites import host_name, is_home_url, names_site, publisher_agrees, site_names, site_words, stop_after_site, variants
 from .stop import is_stop_title
 from .tokens import Tokens
 
@@ -92,16 +92,28 @@ def _names_section(want: str, cited_url: str | None) -> str | None:
     return fragment if covered * 3 >= 2 * len(parts) else None
 
 
-def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None) -> bool:
+def _without_site(title: str, sites: list[str]) -> str:
+    found = variants(title, sites)
+    return found[0][0] if len(found) == 1 else title
+
+
+def _describes_part(want: str, page: Page, final_url: str | None, cited_url: str | None,
+                    sites: list[str] | None = None) -> bool:
     """A short description sharing a word with the page or its URL, a sentence that does, or a
-    phrase naming the section the URL's #fragment points at (see ``evidence``)."""
+    phrase naming the section the URL's #fragment points at (see ``evidence``). Words of a
+    segment naming the site ("— pandas 0.23.4 documentation") say which site, not which page:
+    "project documentation" shares nothing with "Contributing to pandas — pandas … documentation";
+    a single word may be the site's name ("node" for "Node.js — Run JavaScript Everywhere")."""
+    titles = [t for _, t in page.candidates]
+    if len(informative_words(want)) >= 2:  # one word sharing the site's name names the site ("node")
+        titles = [_without_site(t, sites or []) for t in titles]
     if _is_sentence(want):
-        return shares_word(want, [t for _, t in page.candidates], final_url, cited_url)
+        return shares_word(want, titles, final_url, cited_url)
     size = len(informative_words(want)) if want.isascii() else min(len(informative_words(want)), len(want.split()))
     if size > 2 * DESCRIPTIVE_MAX_WORDS:
         return False
     if size <= DESCRIPTIVE_MAX_WORDS or want[:1].islower():
-        return shares_word(want, [t for _, t in page.candidates], final_url, cited_url)
+        return shares_word(want, titles, final_url, cited_url)
     fragment = (cited_url or "").partition("#")[2]
     return bool(fragment) and shares_word(want, [], "/#" + fragment)
 
@@ -138,10 +150,17 @@ def compare_title(
     # page": "Zsh" on zsh.org is that project's page, cited by its name.
     declared = [n for n in (page.publisher, expected.publisher if expected else None) if n]
     declared = [n for n in declared if normalise_title(n) != normalise_title(want)]
+    if (host := host_name(final_url)) and normalise_title(want).replace(" ", "") not in host.replace("-", ""):
+        declared.append(host)  # "X" on x.com: the host's own name
     specific = [(s, t) for s, t in page.candidates
                 if not is_stop_title(t) and not stop_after_site(t, sites) and not _is_site_name(t, declared)]
     if not specific and any(_is_site_name(t, declared) for _, t in page.candidates) and not names_site(want, sites):
         signal, text = next((s, t) for s, t in page.candidates if _is_site_name(t, declared))
+        if final_url is not None and not is_home_url(final_url):
+            # A deep link answering with only the site's name: a page that sets no title of its
+            # own ("• PepTalks") or renders it by script ("X"); nothing to compare. Sent to the
+            # home page by a redirect is the judge's soft 404 (redirected_to_home).
+            return TitleCheck(want, text, None, None, signal=signal, detail="site_name_only: the title is only the site name")
         return TitleCheck(want, text, similarity(want, text), False, signal=signal,
                           detail="home_page: the title is only the site name")
     if any(is_login_title(t) for _, t in page.candidates[:1]):
@@ -200,7 +219,7 @@ def compare_title(
             mode == "fuzzy"
             and (expected is None or expected.origin == "link_text")
             and not conflict
-            and _describes_part(want, page, final_url, cited_url)
+            and _describes_part(want, page, final_url, cited_url, sites)
         ):
             result, detail = None, "partial_description"
     if result is not True and as_of and page.published and page.published > as_of:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..models import Page
 from .frequency import zipf
@@ -28,6 +28,7 @@ DESCRIPTIVE_MAX_WORDS = 3
 """Informative words a link text may have and still be a description rather than a title."""
 
 _SPLIT = re.compile(r"[^\w]+|_")
+_TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "via")
 _URL_NOISE = frozenset({"html", "htm", "php", "aspx", "md", "www", "com", "org", "net", "http", "https", "en",
                         "stable", "latest", "master", "main", "blob", "tree", "docs", "index"})
 
@@ -42,7 +43,9 @@ def url_words(url: str | None) -> list[str]:
     # A document slug ("joint-statement-eu-japan-summit-2022") is the citing author's claim, not
     # the page's: only short path segments ("cli.html", "editors/setup") and the fragment count.
     path = " ".join(seg for seg in unquote(parts.path).split("/") if len(re.split(r"[-_]", seg)) < 3)
-    text = f"{path} {unquote(parts.fragment)}".lower()
+    # A search or filter in the query ("label:\"help wanted\"", "?q=sqlite") names what is listed.
+    query = " ".join(v for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING))
+    text = f"{path} {unquote(parts.fragment)} {query}".lower()
     return [w for w in _SPLIT.split(text) if len(w) >= 3 and w not in _URL_NOISE and not w.isdigit()]
 
 

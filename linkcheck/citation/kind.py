@@ -15,9 +15,10 @@ not, and get ``title.match = None`` with the reason as detail ``not_citation:REA
 * ``code_line``: (``code_line(url)``) a link to lines of a source file (``…/file.py#L133``): the
   text names code, not a document;
 * ``bare_name``: a token shaped like a software name rather than a word (joined parts, an inner
-  capital, letters then digits, consonants only: "winget-pkgs", "DOMPurify", "flake8", "nvs"),
-  or a licence ("BSD licensed"): a name says which site, not which page. A single word that is
-  also a dictionary word ("pivoting", "Bylaws") and a pair of capitalised words ("Trademark
+  capital, letters then digits, consonants only: "winget-pkgs", "DOMPurify", "flake8", "nvs"):
+  a name says which site, not which page. A licence ("BSD licensed") is compared: its page (a
+  LICENSE file, the licence's own page) carries the word, a mis-link does not. A single word that
+  is also a dictionary word ("pivoting", "Bylaws") and a pair of capitalised words ("Trademark
   Policy") are compared (``BARE_NAMES`` off): a mis-link often has one, and the correct page
   shares it; "Budget overview" is a description and is compared.
 
@@ -164,8 +165,6 @@ def not_citation(text: str) -> str | None:
         return "bare_name"  # "winget-pkgs", "db-to-sqlite"
     if GENERIC_HEADS and len(raw.split()) <= 3 and words[-1] in _GENERIC_HEADS:
         return "generic"  # "pandas documentation", "the Python docs", "project website"
-    if any(w in _LICENCE_WORDS for w in words) and len(words) <= 3:
-        return "bare_name"  # "BSD licensed", "MIT License"
     if BARE_NAMES and (len(words) == 1 or (len(words) == 2 and _looks_like_names(raw))):
         return "bare_name"
     return None

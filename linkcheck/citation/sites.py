@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -13,7 +14,7 @@ from .score import score_tokens
 from .stop import is_stop_text, segments
 from .tokens import Tokens, acronyms
 
-__all__ = ["names_site", "publisher_agrees", "site_names", "site_words", "stop_after_site", "variants"]
+__all__ = ["host_name", "is_home_url", "names_site", "publisher_agrees", "site_names", "site_words", "stop_after_site", "variants"]
 
 _GUESSED_SITE = 0.9
 
@@ -24,6 +25,32 @@ def site_names(page: Page, final_url: str | None, publisher: str | None) -> list
     labels = [lab for lab in host.lower().split(".") if lab not in ("www", "com", "org", "net", "gov", "go", "co")]
     names.extend(lab for lab in labels if len(lab) >= 3)
     return names
+
+
+_SUFFIX_LABELS = frozenset("com org net gov go co ac edu or ne".split())
+_HOME_PATH = re.compile(r"^/?(?:[a-z]{2}(?:[-_][a-z]{2,4})?/?)?(?:index\.\w{2,5}|home/?|default\.aspx|start/?)?$",
+                        re.IGNORECASE)
+
+
+def host_name(url: str | None) -> str | None:
+    """The name a host goes by: its label before the public suffix ("x" for x.com, "bbc" for
+    www.bbc.co.uk), None without a host."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [lab for lab in host.lower().split(".") if lab and lab != "www"]
+    while len(labels) > 1 and (labels[-1] in _SUFFIX_LABELS or len(labels[-1]) == 2 and labels[-2] in _SUFFIX_LABELS):
+        labels.pop()
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else None)
+
+
+def is_home_url(url: str | None) -> bool:
+    """Is the URL a site's home page ("/", "/index.html", "/de/", "/en-us/home")?"""
+    if not url:
+        return False
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return bool(_HOME_PATH.match(path or "/"))
 
 
 def names_site(segment: str, sites: list[str]) -> bool:
