@@ -23,6 +23,7 @@ from __future__ import annotations
 import html as entities
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Callable, Iterator
 
 import comrak
@@ -104,8 +105,8 @@ class _Document:
         self.rendered = rendered
         self.urls = urls
         self.base_url = base_url
-        self.starts = [0]
-        self.starts.extend(match.end() for match in re.finditer("\n", text))
+        self.starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+        """Offset where each line starts."""
         self._regions: dict[str, tuple[list[int], list[int]]] = {}
 
     def offset(self, line: int, column: int) -> int:
@@ -318,7 +319,7 @@ def _normalise_newlines(text: str) -> str:
 
 
 _WRAPPED_DESTINATION = re.compile(
-    r"(?<=\]\()([ \t]*)\n(?=[ \t]*(?:<?[A-Za-z][A-Za-z0-9+.\-]*:|<?\.{0,2}/|<?#[^\s#]|<?[\w\-.~%]+[/.#?)]))"
+    r"\]\(([ \t]*)\n(?=[ \t]*(?:<?[A-Za-z][A-Za-z0-9+.\-]*:|<?\.{0,2}/|<?#[^\s#]|<?[\w\-.~%]+[/.#?)]))"
 )
 """A line ending between ``](`` and a destination on the next line (``[text](`` ⏎ ``url)``)."""
 
@@ -333,7 +334,8 @@ def _unwrap_destinations(text: str) -> str:
     """
     if "](" not in text:
         return text
-    return _WRAPPED_DESTINATION.sub(lambda match: match.group(1) + " ", text)
+    # the pattern starts with its literal "](", which re looks for at C speed
+    return _WRAPPED_DESTINATION.sub(lambda match: "](" + match.group(1) + " ", text)
 
 
 def extract_markdown(document: Document) -> list[Link]:
