@@ -154,3 +154,15 @@ def test_exclude_sets_placeholders_aside(httpserver: HTTPServer, tmp_path: Path)
     report = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))
     assert {link["verdict"] for link in report["links"] if "{{" in link["url"]} == {"excluded"}
     assert result.exit_code == 0, result.output
+
+
+def test_a_site_path_with_a_placeholder_in_a_local_html_file_is_not_a_missing_file(tmp_path: Path) -> None:
+    # w3c/wcag, _includes/test-rules.html (an Eleventy include)
+    page = tmp_path / "test-rules.html"
+    page.write_text('<ul>\n    <li><a href="/WAI{{ rule.permalink }}">{{ rule.title }}</a></li>\n</ul>\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(page), "-o", str(out), "--no-cache", "--no-progress"])
+    (link,) = json.loads((out / "linkcheck.json").read_text(encoding="utf-8"))["links"]
+    assert (link["url"], link["verdict"], link["error"]) == ("/WAI{{ rule.permalink }}", "invalid", "template placeholder")
+    assert link["occurrences"][0]["line"] == 2
+    assert result.exit_code == 1
