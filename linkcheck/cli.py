@@ -37,7 +37,7 @@ from .config import (
     parse_resolve,
 )
 from .errors import LinkcheckError, UsageError
-from .models import Report, Verdict
+from .models import Report, Result, Verdict
 
 __all__ = ["cli", "main"]
 
@@ -437,6 +437,14 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
     show = opts["progress"] if opts["progress"] is not None else (sys.stderr.isatty() and detail != "quiet")
     progress = Progress(sys.stderr, enabled=show)
     state = RunState()
+    # The JSON report's lines are encoded as the results come, while the run waits on the network.
+    lines = _LinkLines() if opts.get("reports", True) and "json" in formats and shard is None else None
+
+    def on_result(result: Result) -> None:
+        progress.update(result)
+        if lines is not None:
+            lines.add(result)
+
     try:
         report = run(
             sources,
@@ -444,7 +452,7 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
             expectations=expectations,
             stdin=_stdin_if_needed(sources),
             on_plan=lambda p: progress.start(len(p.targets)),
-            on_result=progress.update,
+            on_result=on_result,
             state=state,
             cache=cache,
             max_cache_age=max_cache_age,
@@ -469,7 +477,12 @@ def check(sources: tuple[str, ...], **opts: Any) -> int:
 
     if fail_on is not None:  # every report says what fails this run, as the exit status does
         report = replace(report, fail_on=fail_on)
-    paths = write_reports(report, opts["output"], formats) if opts.get("reports", True) else []
+    registry = lines.registry() if lines is not None else None
+    try:
+        paths = write_reports(report, opts["output"], formats, registry=registry) if opts.get("reports", True) else []
+    finally:
+        if lines is not None:
+            lines.close()
     from .summary import cached_count
 
     _print_summary(report, paths, fail_on, github=shard is None,  # a shard's findings are the merge's to annotate
@@ -490,6 +503,35 @@ def _shard(value: str | None) -> Any:
     ctx = click.get_current_context()
     from_env = ctx.get_parameter_source("shard") is click.core.ParameterSource.ENVIRONMENT
     return parse_shard(value, option="LINKCHECK_SHARD" if from_env else "--shard")
+
+
+class _LinkLines:
+    """``report.json_report.LinkLines``, made on the first result (its imports stay off the path
+    of the first request)."""
+
+    def __init__(self) -> None:
+        self._lines: Any = None
+
+    def add(self, result: Result) -> None:
+        if self._lines is None:
+            from .report.json_report import LinkLines
+
+            self._lines = LinkLines()
+        self._lines.add(result)
+
+    def registry(self) -> Any:
+        """The report formats, the JSON one writing the lines encoded so far."""
+        from dataclasses import replace
+
+        from .report import FORMATS
+
+        if self._lines is None:
+            return None
+        return {**FORMATS, "json": replace(FORMATS["json"], stream=self._lines.stream)}
+
+    def close(self) -> None:
+        if self._lines is not None:
+            self._lines.close()
 
 
 DEFAULT_GC_THRESHOLD = 10_000

@@ -309,6 +309,10 @@ async def _warm_up(modules: Sequence[str], *, after: asyncio.Future[None] | None
     if after is not None:
         await asyncio.wait([after])
     await asyncio.sleep(_WARM_UP_DELAY)
+    if "linkcheck.judge" in modules:  # titles will be compared: their word table is read meanwhile
+        from .citation.frequency import preload
+
+        preload()
     for name in modules:
         if name not in sys.modules:
             importlib.import_module(name)

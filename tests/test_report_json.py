@@ -143,3 +143,23 @@ def test_load_rejects_what_is_not_a_report(text: str, reason: str) -> None:
         load_report(text)
     assert reason in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_lines_encoded_during_the_run_write_the_same_report() -> None:
+    """The CLI encodes each link's line as its result comes (LinkLines); the file is the same as
+    one encoded at the end, also for results never added and for a copy of an added one."""
+    from dataclasses import replace
+
+    from linkcheck.report.json_report import LinkLines
+
+    report = make_report()
+    lines = LinkLines()
+    for result in report.results[::2]:
+        lines.add(result)
+    assert "".join(lines.stream(report)) == render_json(report)
+    added = report.results[0]
+    copy = replace(added, details=(*added.details, "changed after"))
+    changed = replace(report, results=(copy, *report.results[1:]))
+    assert "".join(lines.stream(changed)) == render_json(changed)
+    assert "changed after" in "".join(lines.stream(changed))
+    lines.close()

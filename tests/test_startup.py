@@ -112,3 +112,19 @@ asyncio.run(main())
     first, made, *rest = done.stdout.split()
     assert int(first) < 500 and int(made) == 500, done.stdout
     assert " ".join(rest) == "('plan', 500) 501 500", done.stdout
+
+
+def test_the_word_table_read_in_a_thread_gives_the_same_frequencies() -> None:
+    code = """
+import threading, time
+from linkcheck.citation import frequency
+frequency.preload()
+frequency.preload()  # a second call while the first reads starts nothing
+readers = [t for t in threading.enumerate() if t.name == "linkcheck-word-frequencies"]
+print(len(readers) <= 1, frequency.zipf("the"), frequency.zipf("winter"), frequency.zipf("privatkredit"))
+"""
+    plain = "from linkcheck.citation import frequency\nprint(True, frequency.zipf('the'), frequency.zipf('winter'), frequency.zipf('privatkredit'))"
+    threaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    direct = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True, check=True, timeout=60)
+    assert threaded.stdout == direct.stdout
+    assert threaded.stdout.split()[0] == "True"

@@ -6,24 +6,49 @@ its uses per billion words — at its highest over en, de, fr, es, it, nl, pt an
 "winter" 4.9, "zinsen" 4.3; a word the table lacks (a name, a compound, a coinage: "privatkredit")
 is rarer than Zipf 4 (one use in 100,000 words) in every one of them and reads as ``RARE_ZIPF``.
 51,000 words, about 7 MB once loaded, and loaded on first use only: commands that compare no
-title never read it.
+title never read it; a run that will compare titles starts reading it in a thread (``preload``)
+once its first requests are on the wire, so that building it does not hold the event loop.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
+import threading
 from importlib import resources
 
-__all__ = ["RARE_ZIPF", "rarity", "zipf"]
+__all__ = ["RARE_ZIPF", "preload", "rarity", "zipf"]
 
 RARE_ZIPF = 3.0
 """Zipf frequency of a word the table does not hold."""
 _TOP = 8.0
 
 
-@functools.cache
+_loaded: dict[str, int] | None = None
+_loading = threading.Lock()
+
+
 def _table() -> dict[str, int]:
+    """The table, read once (a caller that comes while ``preload``'s thread reads it waits for it)."""
+    global _loaded
+    table = _loaded
+    if table is None:
+        with _loading:
+            if _loaded is None:
+                _loaded = _read()
+            table = _loaded
+    return table
+
+
+def preload() -> None:
+    """Start reading the table in a background thread, unless it is read or being read already.
+
+    The thread holds the interpreter lock only between its switch intervals, so an event loop
+    keeps sending requests and reading answers while the table is built."""
+    if _loaded is None and not _loading.locked():
+        threading.Thread(target=_table, name="linkcheck-word-frequencies", daemon=True).start()
+
+
+def _read() -> dict[str, int]:
     table: dict[str, int] = {}
     ref = resources.files(__package__).joinpath("data", "word_frequencies.tsv.gz")
     with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:

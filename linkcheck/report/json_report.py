@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from ..models import Occurrence, Report, Result, TitleCheck
 from ._common import TOOL_NAME, VERDICT_ORDER, error_text, redact, redact_optional
@@ -25,27 +26,78 @@ def render_json(report: Report) -> str:
     return "".join(stream_json(report))
 
 
-def stream_json(report: Report) -> Iterator[str]:
+def stream_json(report: Report, *, lines: LinkLines | None = None) -> Iterator[str]:
     """The JSON report in pieces, one link a piece: what ``write_reports`` writes to disk.
 
     Each link is encoded compactly on its own line: ``json.dumps(indent=…)`` falls back to the
     pure-Python encoder and built ~50 MB of string pieces for 10,000 links, while one line per
     link keeps the C encoder, a readable file and line-per-link diffs between runs. Pieces,
     because the whole text (and a dict per link) of 100,000 links took ~450 MB at once.
+    ``lines``: links already encoded while the run went on (see ``LinkLines``).
     """
     head = json.dumps(_head(report), indent=2, ensure_ascii=False, allow_nan=False)
     if not report.results:
         yield head[:-2] + ',\n  "links": []\n}\n'
         return
-    # No circular-reference bookkeeping: every link is a fresh tree of dicts and lists.
-    encode = json.JSONEncoder(
-        ensure_ascii=False, allow_nan=False, check_circular=False, separators=(", ", ": ")
-    ).encode
     separator = head[:-2] + ',\n  "links": [\n    '
-    for link in _links(report):
-        yield separator + encode(link)
-        separator = ",\n    "
+    if lines is not None and not report.positions:
+        for result in report.results:
+            yield separator + lines.line(result)
+            separator = ",\n    "
+    else:
+        for link in _links(report):
+            yield separator + _encode(link)
+            separator = ",\n    "
     yield "\n  ]\n}\n"
+
+
+_encode = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, check_circular=False, separators=(", ", ": ")
+).encode
+"""One link's line (no circular-reference bookkeeping: every link is a fresh tree of dicts and lists)."""
+
+
+class LinkLines:
+    """Links of a run encoded as their JSON report lines while the run goes on.
+
+    ``add`` each result as it comes (``on_result``); ``stream`` then writes the JSON report with
+    those lines instead of encoding every link after the last answer, when a run that waits on
+    the network has had idle CPU all along (10,000 links: ≈ 0.3 s less at the end). The lines wait
+    in an unnamed temporary file, not in memory (100,000 links: ≈ 50 MB of text). A result not
+    added, or another object than the one added, is encoded when the report is written.
+    """
+
+    def __init__(self) -> None:
+        self._spool: IO[bytes] | None = None
+        self._lines: dict[int, tuple[Result, int, int]] = {}
+        """id of a result → (the result, kept so that its id stays its own; offset; length)."""
+        self._end = 0
+
+    def add(self, result: Result) -> None:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        data = _encode(_link(result)).encode("utf-8", "surrogatepass")
+        self._spool.write(data)
+        self._lines[id(result)] = (result, self._end, len(data))
+        self._end += len(data)
+
+    def line(self, result: Result) -> str:
+        found = self._lines.get(id(result))
+        if found is None or found[0] is not result or self._spool is None:
+            return _encode(_link(result))
+        self._spool.seek(found[1])
+        return self._spool.read(found[2]).decode("utf-8", "surrogatepass")
+
+    def stream(self, report: Report) -> Iterator[str]:
+        if self._spool is not None:
+            self._spool.flush()
+        return stream_json(report, lines=self)
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        self._lines.clear()
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
