@@ -106,3 +106,14 @@ def test_a_search_in_the_url_names_what_the_page_lists() -> None:
     check = compare_title(Expectation(title="a good first issue"), page, threshold=52.0,
                           final_url="https://github.com/lycheeverse/lychee/pulls")
     assert check is not None and check.match is False
+
+
+def test_elided_articles_are_not_part_of_the_word() -> None:
+    from linkcheck.citation.normalise import normalise_title
+
+    # tune half: "L’Université PSL : quand les grandes écoles font université" (French press)
+    assert normalise_title("L’Université PSL") == "universite psl"
+    assert normalise_title("Questions et réponses: l'avenir de la défense") == "questions et reponses avenir de la defense"
+    assert normalise_title("dell’Europa") == "europa"
+    assert normalise_title("Macy's don't O'Brien") == "macys dont obrien"  # English apostrophes stay joined
+    assert zipf("universite") > RARE_ZIPF  # a common word once its article is set apart

@@ -90,7 +90,7 @@ _GENERIC = frozenset(
         "the manual", "specification", "spec", "the spec", "original", "original article", "via",
         "archive", "archived", "archived copy", "mirror", "permalink", "next", "previous", "back",
         "top", "back to top", "contact", "contact us", "about", "about us", "help", "support",
-        "open source helpers", "image", "logo", "screenshot", "picture", "bild", "refer here", "see here", "go here", "look here", "check here", "read here",
+        "open source helpers", "image", "logo", "screenshot", "picture", "bild",
         # German
         "hier", "hier klicken", "link", "dieser link", "diesen link", "dieser artikel", "diesem artikel",
         "diesen artikel", "mehr", "weiterlesen", "weiter", "mehr erfahren", "mehr dazu", "mehr infos",
@@ -118,6 +118,8 @@ PAGE_KINDS = frozenset(
 """Names of a project's standard pages: not generic words but the description of one page, whose title
 names it ("Contributing - HTTPX", "Issues · owner/repo · GitHub"): compared, so a mis-link is caught."""
 _GENERIC_PATTERN = re.compile(
+    # "refer here", "read more here", "check it out here": a verb or two pointing at the link itself
+    r"^(?:[a-z]+ ){1,3}(?:here|there|hier|ici|aqui|qui|hierzu)$|"
     r"^(?:see |read |check |view |visit |open |in |on |from |at |per |via )?"
     r"(?:this|that|the|our|my|his|her|their|its|these|those|an?)\s+"
     r"(?:\w+\s+)?(?:article|post|page|link|issue|pr|pull request|comment|thread|discussion|answer|"

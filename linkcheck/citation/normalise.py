@@ -14,6 +14,9 @@ _FOLD = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\
 _FOLD.update({ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"})
 _FOLD.update({ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"})
 _NON_WORD = re.compile(r"[\W_]+")
+_ELISION = re.compile(r"(?<!\w)(?:[ldjnmstc]|qu|dell|all|dall|nell|sull)'(?=[^\W\d_])")
+"""French and Italian elided articles and particles ("l'avenir", "d'une", "qu'il", "dell'Europa"):
+the word after the apostrophe is the word, not "lavenir"."""
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
@@ -21,6 +24,8 @@ _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 def normalise_title(text: str) -> str:
     """The comparison form of a title: case, accents, dashes, quotes and punctuation folded away."""
     folded = unicodedata.normalize("NFKC", text[: MAX_TITLE * 2]).casefold().translate(_FOLD)
+    if "'" in folded:
+        folded = _ELISION.sub("", folded)
     kept: list[str] = []
     base = ""
     for char in unicodedata.normalize("NFD", folded):
