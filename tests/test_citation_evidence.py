@@ -63,6 +63,9 @@ def test_a_page_title_that_shortens_the_citation_is_not_a_mismatch() -> None:
         ("Ultium Cells erhöht Gigafactory-Kapazität in Tennessee", "Ultium Cells erhöht Gigafactory-Kapazität - Battery-News.de"),
         ("Internationale Steuerberatung für Unternehmen und Privatpersonen", "Internationale Steuerberatung | Kanzlei Viehbacher"),
         ("Auto leasen, finanzieren oder kaufen – was ist günstiger?", "Auto leasen, finanzieren oder kaufen – was lohnt sich?"),
+        # the title opens with the whole citation and goes on with a subtitle
+        ("Ammoniak-Spaltung durch LEDs statt Hitze",
+         "Ammoniak-Spaltung durch LEDs statt Hitze - Neuartiger Lichtreaktor erleichtert Wasserstoff-Herstellung"),
     ):
         check = _judged(text, title)
         assert check is not None and check.match is not False, (text, check)

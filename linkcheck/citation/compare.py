@@ -198,7 +198,7 @@ def compare_title(
             result, detail = None, "expected_is_publisher"
         elif mode == "fuzzy" and not conflict and len(shared := _shared_rare_words(want, best.text)) >= RARE_SHARED:
             result, detail = None, "title_unverifiable: shares " + ", ".join(sorted(shared)[:3])
-        elif mode == "fuzzy" and not conflict and any(shortened_in(want, v, site_words(sites))
+        elif mode == "fuzzy" and not conflict and any(shortened_in(want, v, site_words(sites), best.text)
                                                        for v, _ in variants(best.text, sites)):
             result, detail = None, "title_unverifiable: the page's title is a shortening of the citation"
         elif mode == "fuzzy" and not conflict and (held := described_by_page(want, page, site_words(sites))):
