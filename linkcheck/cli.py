@@ -588,9 +588,9 @@ def extract(sources: tuple[str, ...], fmt: str, **opts: Any) -> int:
     from .run import load_documents, plan, raise_on_signals
 
     config = _build_config(**opts)
-    with raise_on_signals():
+    with raise_on_signals():  # documents are read as they are extracted
         documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
-    groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
+        groups = [(t.url, t.occurrences) for t in plan(documents, config).targets]
     if fmt == "json":
         from .report.json_report import occurrence_json
 
@@ -631,9 +631,9 @@ def expect(sources: tuple[str, ...], output: Path | None, from_report: Path | No
     from .run import load_documents, plan, raise_on_signals
 
     config = _build_config(**opts)
-    with raise_on_signals():
+    with raise_on_signals():  # documents are read as they are extracted
         documents = asyncio.run(load_documents(sources, stdin=_stdin_if_needed(sources), config=config))
-    the_plan = plan(documents, config)
+        the_plan = plan(documents, config)
     report = None
     if from_report is not None:
         from .report import load_report

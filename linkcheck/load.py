@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ __all__ = [
     "decode",
     "is_document_name",
     "kind_of_path",
+    "iter_documents",
     "read_document",
     "read_documents",
 ]
@@ -220,21 +221,29 @@ def is_document_name(name: str) -> bool:
     return PurePosixPath(name.lower()).suffix in DOCUMENT_SUFFIXES
 
 
-def _read_directory(source: str, rules: WalkRules) -> list[Document]:
-    paths = walk(source, rules, is_document_name)
-    documents = [doc for path in paths if (doc := _read_file(Path(path), path, in_walk=True))]
-    if not documents:
+def _read_directory(source: str, rules: WalkRules) -> Iterator[Document]:
+    """The documents of a walk, read one at a time as they are asked for."""
+    found = False
+    for path in walk(source, rules, is_document_name):
+        document = _read_file(Path(path), path, in_walk=True)
+        if document is not None:
+            found = True
+            yield document
+    if not found:
         suffixes = ", ".join(DOCUMENT_SUFFIXES)
         raise NoDocuments(f"{source}: no documents found (looked for {suffixes})")
-    return documents
 
 
-def _read_glob(pattern: str, rules: WalkRules) -> list[Document]:
+def _read_glob(pattern: str, rules: WalkRules) -> Iterator[Document]:
     """Every file a glob matches, whatever its suffix (the pattern chose them); binaries skipped."""
-    documents = [doc for path in expand_glob(pattern, rules) if (doc := _read_file(Path(path), path, in_walk=True))]
-    if not documents:
+    found = False
+    for path in expand_glob(pattern, rules):
+        document = _read_file(Path(path), path, in_walk=True)
+        if document is not None:
+            found = True
+            yield document
+    if not found:
         raise NoDocuments(f"{pattern}: no documents match this pattern")
-    return documents
 
 
 def _kind_of_fetched(data: bytes, content_type: str, final_url: str) -> DocumentKind:
@@ -288,13 +297,11 @@ def read_document(
     walk_rules: WalkRules | None = None,
 ) -> list[Document]:
     """The documents one SOURCE stands for (several for a directory or a glob)."""
-    if source == "-":
-        return [_read_stdin(stdin)]
-    if _is_url(source):
-        return [_read_url(source, fetch_url)]
-    rules = walk_rules if walk_rules is not None else WalkRules()
-    if is_glob(source):
-        return _read_glob(source, rules)
+    return list(_documents_of(source, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules))
+
+
+def _is_dir(source: str) -> bool:
+    """Whether a file SOURCE is a folder; ``SourceNotFound``/``InputError`` when it cannot be read."""
     path = Path(source)
     try:
         is_dir = path.is_dir()
@@ -303,11 +310,31 @@ def read_document(
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
     if not exists:
         raise SourceNotFound(f"{source}: no such file or directory")
-    if is_dir:
-        return _read_directory(source, rules)
-    document = _read_file(path, source)
-    assert document is not None  # only walks skip files
-    return [document]
+    return is_dir
+
+
+def _documents_of(
+    source: str,
+    *,
+    stdin: BinaryIO | None,
+    fetch_url: FetchUrl | None,
+    walk_rules: WalkRules | None,
+) -> Iterator[Document]:
+    if source == "-":
+        yield _read_stdin(stdin)
+        return
+    if _is_url(source):
+        yield _read_url(source, fetch_url)
+        return
+    rules = walk_rules if walk_rules is not None else WalkRules()
+    if is_glob(source):
+        yield from _read_glob(source, rules)
+    elif _is_dir(source):
+        yield from _read_directory(source, rules)
+    else:
+        document = _read_file(Path(source), source)
+        assert document is not None  # only walks skip files
+        yield document
 
 
 def read_documents(
@@ -324,7 +351,24 @@ def read_documents(
     (fetched with ``fetch_url``) or ``-`` (stdin).
     Raises ``InputError`` (or its ``SourceNotFound``/``NoDocuments``) with a one-line message.
     """
-    found: list[Document] = []
+    return list(iter_documents(sources, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules))
+
+
+def iter_documents(
+    sources: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    fetch_url: FetchUrl | None = None,
+    walk_rules: WalkRules | None = None,
+) -> Iterator[Document]:
+    """``read_documents`` one document at a time, so that a caller can extract each and let its
+    text go before the next is read (a 15 MB folder of Markdown is never all in memory at once).
+
+    Every file or folder SOURCE is looked up before the first document is given: a missing one is
+    ``SourceNotFound`` at once, not after the others were read.
+    """
     for source in sources:
-        found += read_document(source, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules)
-    return found
+        if source != "-" and not _is_url(source) and not is_glob(source):
+            _is_dir(source)
+    for source in sources:
+        yield from _documents_of(source, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules)

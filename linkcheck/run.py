@@ -17,26 +17,26 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import httpx
-
 from . import __version__
 from .cache import Cache
 from .collect import Grouped, collect, group_links
 from .config import DEFAULT_MAX_CACHE_AGE, Config
 from .errors import InputError
 from .extract import extract
-from .load import read_documents
+from .load import iter_documents
 from .models import Document, Expectation, Link, Report, Result, Target
 from .walk import WalkRules
 
 if TYPE_CHECKING:
+    import httpx
+
     from .archive import ArchiveOptions
     from .client import Client
     from .schedule import Release
     from .shard import Shard
 
-__all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals", "run",
-           "run_async"]
+__all__ = ["Interrupted", "Plan", "check_targets", "extract_links", "now_iso", "plan", "raise_on_signals",
+           "read_and_extract", "run", "run_async"]
 
 OnResult = Callable[[Result], None]
 
@@ -69,12 +69,27 @@ def extract_links(documents: Iterable[Document]) -> list[Link]:
 
 
 def plan(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     config: Config,
     expectations: Mapping[str, Expectation] | None = None,
 ) -> Plan:
-    targets = collect(extract_links(documents), config, expectations)
-    return Plan(documents=tuple(documents), targets=tuple(targets))
+    """Extract every document (as ``documents`` yields them) and collect the unique targets.
+
+    The plan keeps each document's name, kind and path, not its text: the text goes as soon as
+    its links are out."""
+    read, links = read_and_extract(documents)
+    targets = collect(links, config, expectations)
+    return Plan(documents=read, targets=tuple(targets))
+
+
+def read_and_extract(documents: Iterable[Document]) -> tuple[tuple[Document, ...], list[Link]]:
+    """(each document without its text, every link), extracting each document as it comes."""
+    read: list[Document] = []
+    links: list[Link] = []
+    for document in documents:
+        links.extend(extract(document))
+        read.append(replace(document, text="", data=b"") if document.text or document.data else document)
+    return tuple(read), links
 
 
 @dataclass
@@ -145,13 +160,16 @@ async def load_documents(
     stdin: BinaryIO | None,
     config: Config,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> list[Document]:
-    """Read every SOURCE; URL sources are fetched first with the run's own HTTP client policy."""
-    from .client import Client
+) -> Iterator[Document]:
+    """Read every SOURCE; URL sources are fetched first with the run's own HTTP client policy.
 
+    The HTTP client (httpx and all) is imported only when a SOURCE is a URL: ``extract`` on
+    files starts without it."""
     fetched: dict[str, tuple[bytes, str, str] | InputError] = {}
     url_sources = [s for s in sources if s.lower().startswith(("http://", "https://"))]
     if url_sources:
+        from .client import Client
+
         async with Client(config, transport=transport) as client:
             for url in url_sources:
                 try:
@@ -165,7 +183,7 @@ async def load_documents(
             raise value
         return value
 
-    return read_documents(sources, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules(config))
+    return iter_documents(sources, stdin=stdin, fetch_url=fetch_url, walk_rules=walk_rules(config))
 
 
 def walk_rules(config: Config) -> WalkRules:
@@ -399,11 +417,12 @@ async def run_async(
     state = state if state is not None else RunState()
     documents = await load_documents(sources, stdin=stdin, config=config, transport=transport)
     positions: dict[str, int] = {}
-    the_plan = Plan(documents=tuple(documents), targets=())
     if shard is None:
         # The targets are made while the first checks run (see ``check_targets``): the first
         # request leaves after the links are grouped, not after every target is made.
-        grouped = group_links(extract_links(documents), config, expectations)
+        read, links = read_and_extract(documents)
+        the_plan = Plan(documents=read, targets=())
+        grouped = group_links(links, config, expectations)
         fingerprint = plan_fingerprint_of_keys(grouped.keys)
         to_check: Sequence[Target] | Grouped = grouped
     else:
@@ -427,7 +446,7 @@ async def run_async(
     if archive is not None and state.interrupted_by is None:
         from .archive import suggest_archives
 
-        results = await suggest_archives(results, config, archive, documents, transport=transport)
+        results = await suggest_archives(results, config, archive, the_plan.documents, transport=transport)
     return Report(
         sources=the_plan.sources,
         results=tuple(results),

@@ -256,3 +256,41 @@ def test_huge_text_file_is_streamed_not_read(tmp_path: Path) -> None:
         ("https://a.example/first", 1),
         ("https://a.example/last", DEFAULT_STREAM_THRESHOLD // len(line) + 12),
     ]
+
+
+def test_documents_are_read_one_at_a_time_and_a_missing_source_is_named_first(tmp_path: Path) -> None:
+    from linkcheck.load import iter_documents
+
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"[x](https://example.org/{name})\n", encoding="utf-8")
+    documents = iter_documents([str(tmp_path)])
+    first = next(documents)
+    assert Path(first.source).name == "a.md" and "example.org/a.md" in first.text
+    assert [Path(d.source).name for d in documents] == ["b.md"]
+    with pytest.raises(SourceNotFound, match="missing.md: no such file"):
+        next(iter_documents([str(tmp_path), str(tmp_path / "missing.md")]))
+
+
+def test_a_plan_keeps_no_document_text(tmp_path: Path) -> None:
+    from linkcheck.config import Config
+    from linkcheck.load import iter_documents
+    from linkcheck.run import plan
+
+    (tmp_path / "a.md").write_text("[x](https://example.org/a)\n", encoding="utf-8")
+    the_plan = plan(iter_documents([str(tmp_path)]), Config())
+    assert [t.url for t in the_plan.targets] == ["https://example.org/a"]
+    assert [(Path(d.source).name, d.text) for d in the_plan.documents] == [("a.md", "")]
+
+
+def test_extract_of_files_does_not_load_the_http_client(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    doc = tmp_path / "a.md"
+    doc.write_text("[x](https://example.org/a)\n", encoding="utf-8")
+    code = ("import sys; from linkcheck.cli import main\n"
+            "try:\n    main(['extract', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('httpx' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "https://example.org/a\n"
+    assert done.stderr.strip() == "False", done.stderr
