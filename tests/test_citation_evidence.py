@@ -120,3 +120,10 @@ def test_elided_articles_are_not_part_of_the_word() -> None:
     assert normalise_title("dell’Europa") == "europa"
     assert normalise_title("Macy's don't O'Brien") == "macys dont obrien"  # English apostrophes stay joined
     assert zipf("universite") > RARE_ZIPF  # a common word once its article is set apart
+
+
+def test_plurals_of_three_letter_words_share_their_stem() -> None:
+    from linkcheck.citation.normalise import stem
+
+    assert [stem(w) for w in ("jobs", "docs", "bugs", "tags")] == ["job", "doc", "bug", "tag"]
+    assert [stem(w) for w in ("news", "this", "plus", "pass")] == ["news", "this", "plus", "pass"]

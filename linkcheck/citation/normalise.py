@@ -48,11 +48,14 @@ def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_NOT_PLURAL = frozenset("news lens plus thus bus gas yes its has was does goes this cbs dns".split())
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s")
 
 
 def stem(word: str) -> str:
     """A crude English stem, enough to match "joins"/"joining", "statements"/"statement"."""
+    if len(word) == 4 and word.isascii() and word[3] == "s" and word[2] not in "aeiousy" and word not in _NOT_PLURAL:
+        return word[:3]  # "jobs", "docs", "bugs", "tags": a plural of three letters
     if not word.isascii() or len(word) <= 4 or has_digit(word) or word.endswith("ss"):
         return word
     for suffix in _SUFFIXES:
