@@ -77,9 +77,16 @@ def _is_url_source(source: str) -> bool:
 def _display(path: str) -> str:
     """A path as reports show it and keys hold it: from the current folder (``../x`` above it)."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        relative = os.path.relpath(path)
     except ValueError:  # another drive (Windows)
-        return Path(path).as_posix()
+        relative = path
+    return relative if os.sep == "/" else Path(relative).as_posix()
+
+
+@lru_cache(maxsize=4096)
+def _document_path(source: str, cwd: str) -> str:
+    """The absolute path of a document (``cwd`` is part of the key: the folder may change)."""
+    return os.path.join(cwd, "-") if source == "-" else os.path.abspath(source)
 
 
 @lru_cache(maxsize=1024)
@@ -107,15 +114,15 @@ def resolve_local(link: Link, config: Config) -> LocalRef | None:
     if (source == "-" or _is_url_source(source)) and not (site_absolute and config.root_dir):
         return LocalRef("excluded", f"local:-:{url}", url,
                             "relative link in standard input: no folder to resolve it against (give --base-url)")
-    document = Path(os.path.abspath(source)) if source != "-" else Path(os.getcwd()) / "-"
+    document = _document_path(source, os.getcwd())
     if site_absolute:
-        root = config.root_dir or _git_top(str(document.parent)) or os.getcwd()
-        target = Path(os.path.abspath(root)) / unquote(path_part.lstrip("/"))
+        root = config.root_dir or _git_top(os.path.dirname(document)) or os.getcwd()
+        target = os.path.join(os.path.abspath(root), unquote(path_part.lstrip("/")))
     elif path_part:
-        target = document.parent / unquote(path_part)
+        target = os.path.join(os.path.dirname(document), unquote(path_part))
     else:
         target = document  # "#usage", "?plain=1": the document itself
-    absolute = os.path.normpath(str(target))
+    absolute = os.path.normpath(target)
     # Named from the current folder, not by absolute path: shards of one plan on machines with
     # other checkout folders must agree on the key (shard choice, plan fingerprint).
     checked = _display(absolute) + ("/" if path_part.endswith("/") else "") + (("#" + fragment) if has_fragment else "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linkcheck.urls import invalid_reason, is_http, normalise, redact, scheme_of, to_wire
 
@@ -107,3 +109,28 @@ def test_valid_urls(url: str) -> None:
 def test_invalid_urls_say_why(url: str, reason: str) -> None:
     found = invalid_reason(url)
     assert found is not None and reason.lower() in found.lower()
+
+
+_URL_PIECES = st.sampled_from(["http", "https", "HTTP", "://", ":", "/", ".", "..", "-", "a", "Z", "9", "0",
+                               "65535", "65536", "@", "[", "]", "?", "#", "%", " ", "\t", "é", "_", "x.org",
+                               "{", "}", "\\", "^", "~", "\x7f"])
+
+
+@given(st.sampled_from(["", "http://", "https://", "HTTPS://", " https://"]),
+       st.lists(_URL_PIECES, min_size=1, max_size=14).map("".join))
+@settings(max_examples=800, deadline=None)
+def test_the_fast_path_of_invalid_reason_agrees_with_every_check(prefix: str, rest: str) -> None:
+    from linkcheck.urls import _invalid_reason
+
+    text = prefix + rest
+    assert invalid_reason(text) == _invalid_reason(text.strip())
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("https://example.org:0/", "port 0 out of range"),
+    ("https://example.org:70000/", "port 70000 out of range"),
+    ("https://a..b/", "bad host name: empty label"),
+    ("https://.a/", "bad host name: empty label"),
+])
+def test_plain_looking_urls_that_are_not_requestable(url: str, reason: str) -> None:
+    assert invalid_reason(url) == reason
