@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
                     server.reset()
                     result, stdout = _measure(tool.command(scenario, doc, run_dir), run_dir,
                                               doc.limit * 4 + 60, tool.env)
-                    stats: dict[str, Any] = server.stats()["total"]
+                    everything = server.stats()
+                    (run_dir / "server-stats.json").write_text(json.dumps(everything, indent=1))
+                    stats: dict[str, Any] = everything["total"]
                     end = result["started_at"] + result["wall"]
                     figures = {
                         "wall": result["wall"], "cpu": result["user"] + result["sys"],
