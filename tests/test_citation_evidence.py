@@ -127,3 +127,16 @@ def test_plurals_of_three_letter_words_share_their_stem() -> None:
 
     assert [stem(w) for w in ("jobs", "docs", "bugs", "tags")] == ["job", "doc", "bug", "tag"]
     assert [stem(w) for w in ("news", "this", "plus", "pass")] == ["news", "this", "plus", "pass"]
+
+
+def test_inflected_demonyms_name_their_country_in_every_supported_language() -> None:
+    from linkcheck.citation.lexicon import COUNTRIES
+
+    assert {COUNTRIES[w] for w in ("japanischen", "japonaise", "japonesa", "giapponese", "japanse")} == {"japan"}
+    assert {COUNTRIES[w] for w in ("deutschen", "allemande", "alemanes", "tedeschi", "duitse")} == {"germany"}
+    # one country swapped in a German sentence, where capitals say nothing about names
+    page = Page(is_html=True, title="Scholz trifft den indischen Premierminister in Berlin",
+                candidates=(("title", "Scholz trifft den indischen Premierminister in Berlin"),), language="de")
+    check = compare_title(Expectation(title="Scholz trifft den japanischen Premierminister in Berlin"), page,
+                          threshold=52.0, final_url="https://example.de/a")
+    assert check is not None and check.match is False and check.detail == "names disagree: japanischen vs indischen"

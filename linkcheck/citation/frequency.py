@@ -67,5 +67,5 @@ def zipf(word: str) -> float:
 
 
 def rarity(word: str) -> float:
-    """0 for the commonest words, up to 6 for a word no table holds: ``8 − zipf``."""
+    """0 for the commonest words, 5 for a word the table lacks: ``8 − zipf``."""
     return max(0.0, _TOP - zipf(word))

@@ -98,3 +98,38 @@ COUNTRIES = {
 }
 """Country names and demonyms: two titles naming different countries are different documents."""
 
+
+def _inflected(forms: str) -> list[str]:
+    """"deutsch:,e,en,er,es,em" → deutsch deutsche deutschen …: a stem and the endings its
+    language gives it (German and Romance adjectives agree in gender, number and case); a form
+    without a colon stands for itself."""
+    out: list[str] = []
+    for item in forms.split():
+        base, colon, endings = item.partition(":")
+        out.extend(base + e for e in endings.split(",")) if colon else out.append(base)
+    return out
+
+
+_DE = ",e,en,er,es,em"
+_DEMONYMS = {
+    "germany": f"deutsch:{_DE} deutschland allemand:,e,s,es alem:an,ana,anes,anas alemania tedesc:o,a,hi,he "
+               "germania duits:,e duitsland alem:ao,a,aes alemanha",
+    "france": f"franzosisch:{_DE} francais:,e,es frances:a,es,as francia frances:e,i frankrijk franca",
+    "japan": f"japanisch:{_DE} japonais:,e,es japones:,a,es,as giappones:e,i giappone japans:,e japao",
+    "china": f"chinesisch:{_DE} chinois:,e,es chin:o,a,os,as cines:e,i cina chinee:s,se chines:,a",
+    "russia": f"russisch:{_DE} russe:,s rus:o,a,os,as rusia russ:o,a,i,e rusland",
+    "italy": f"italienisch:{_DE} italien:,ne,s,nes italian:o,a,i,e,os,as italia italiaans:,e",
+    "spain": f"spanisch:{_DE} espagnol:,e,s,es espan:ol,ola,oles,olas espana spagnol:o,a,i,e spagna spaans:,e "
+             "spanje espanhol:,a,is espanha",
+    "usa": f"amerikanisch:{_DE} americain:,e,s,es american:o,a,os,as,i,e estadounidense:,s amerikaans:,e",
+    "uk": f"britisch:{_DE} britannique:,s britanic:o,a,os,as britannic:o,a,i,he grossbritannien",
+    "india": f"indisch:{_DE} indien:,ne,s,nes indian:o,i,e",
+    "ukraine": f"ukrainisch:{_DE} ukrainien:,ne,s,nes ucranian:o,a,os,as ucraina ucrain:o,a,i,e ucrania",
+    "poland": f"polnisch:{_DE} polonais:,e,es polac:o,a,os,as polacc:o,a,hi,he polonia",
+    "turkey": f"turkisch:{_DE} turc turque:,s turc:o,a,os,as,hi,he turquia",
+    "netherlands": f"niederlandisch:{_DE} neerlandais:,e,es nederland nederlandse",
+}
+# Left out on purpose: "frances" (a first name in English), "indiana" (a US state).
+for _country, _forms in _DEMONYMS.items():
+    for _alias in _inflected(_forms):
+        COUNTRIES.setdefault(_alias, _country)
