@@ -56,12 +56,16 @@ def is_url_text(text: str, url: str) -> bool:
 
 
 def expectation_from_text(url: str, occurrences: Iterable[Occurrence]) -> Expectation | None:
-    """The first link text that is more than the URL itself, as the expected title."""
+    """The first link text that is more than the URL itself, as the expected title; an image's
+    alt text (``origin="image_alt"``, never compared) only when no occurrence has words."""
+    alt = None
     for occurrence in occurrences:
         text = (occurrence.text or "").strip()
         if text and not is_url_text(text, url):
-            return Expectation(title=text, origin="link_text")
-    return None
+            if not occurrence.alt:
+                return Expectation(title=text, origin="link_text")
+            alt = alt or text
+    return Expectation(title=alt, origin="image_alt") if alt else None
 
 
 _Skip = tuple[Literal["excluded", "invalid", "local"], str | None] | tuple[None, None]

@@ -66,6 +66,9 @@ class Occurrence:
     note: str | None = None
     """How the URL was read when it is not written in one piece, e.g. ``joined from 2 lines
     inside <>`` for a URL wrapped over lines inside angle brackets; None otherwise."""
+    alt: bool = False
+    """True when the link holds only images and ``text`` is their alt text (a badge, a logo,
+    ``[![CI](badge.svg)](…/actions)``): what the image shows, not a citation of the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,9 @@ class Expectation:
     match: Literal["fuzzy", "exact", "contains"] = "fuzzy"
     final_url: str | None = None
     archived: str | None = None
-    origin: Literal["manifest", "link_text"] = "link_text"
+    origin: Literal["manifest", "link_text", "image_alt"] = "link_text"
+    """Where ``title`` comes from: a manifest, the link text, or the alt text of an image that
+    is all the link holds (never compared: a badge says what it shows)."""
 
 
 @dataclass(frozen=True, slots=True)

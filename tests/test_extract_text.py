@@ -189,9 +189,9 @@ def test_find_urls_reports_offsets() -> None:
 def test_extraction_is_fast_and_linear_on_ordinary_text() -> None:
     block = SEED.read_text(encoding="utf-8")
     text = block * max(1, (4 * 1024 * 1024) // len(block))
-    started = time.perf_counter()
+    started = time.process_time()
     count = len(links_of(text))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert count > 1000
     # Target is >= 20 MB/s; the bound here leaves room for a busy CI machine.
     assert len(text) / elapsed > 5 * 1024 * 1024
@@ -210,6 +210,6 @@ def test_extraction_is_fast_and_linear_on_ordinary_text() -> None:
     ids=["parentheses", "brackets", "open-parentheses", "schemes", "dots", "link-openers"],
 )
 def test_adversarial_input_stays_fast(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not count
     links_of(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0

@@ -129,6 +129,10 @@ def compare_title(
         if found_title is None:
             return None
         return TitleCheck(expected=None, found=found_title, score=None, match=None)
+    if expected is not None and expected.origin == "image_alt" and normalise_title(want) != normalise_title(
+        found_title or ""
+    ):
+        return TitleCheck(want, found_title, None, None, detail="not_citation:image")
     if expected is not None and expected.origin == "link_text" and not is_stop_title(want):
         reason = not_citation(want) or ("code_line" if code_line(cited_url) else None)
         if reason is not None and normalise_title(want) != normalise_title(found_title or ""):

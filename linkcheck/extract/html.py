@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
-from .htmlscan import Attribute, Tag, scan_tags, visible_text
+from .htmlscan import AltText, Attribute, Tag, alt_only, scan_tags, visible_text
 
 __all__ = [
     "LINK_ATTRIBUTES",
@@ -96,11 +96,15 @@ class HtmlLinks:
         else:
             self.found.append((offset, url, None))
 
-    def end_anchor(self, text: str) -> None:
-        """The open ``<a>`` ends; ``text`` is what it held."""
+    def end_anchor(self, markup: str, end: int) -> None:
+        """The open ``<a>`` ends at ``end`` of ``markup``; its text is what it held there (an
+        ``AltText`` when that is only images)."""
         if self.anchor is not None:
-            offset, url, _ = self.anchor
-            self.found.append((offset, url, collapse_whitespace(text) or None))
+            offset, url, start = self.anchor
+            text = collapse_whitespace(visible_text(markup, start, end)) or None
+            if text is not None and alt_only(markup, start, end):
+                text = AltText(text)
+            self.found.append((offset, url, text))
             self.anchor = None
 
 
@@ -116,12 +120,12 @@ def html_links(markup: str, base_url: str | None) -> list[tuple[int, str, str | 
     collector = HtmlLinks(base)
     for tag in tags:
         if tag.name == "a" and collector.anchor is not None:  # </a>, or an <a> closing the open one
-            collector.end_anchor(visible_text(markup, collector.anchor[2], tag.offset))
+            collector.end_anchor(markup, tag.offset)
         if not tag.is_end:
             attribute = link_attribute(tag)
             collector.start(tag, url_offset(attribute) if attribute else tag.offset)
     if collector.anchor is not None:
-        collector.end_anchor(visible_text(markup, collector.anchor[2], len(markup)))
+        collector.end_anchor(markup, len(markup))
     collector.found.sort(key=lambda item: item[0])
     return collector.found
 
@@ -143,6 +147,6 @@ def extract_html(document: Document) -> list[Link]:
     found = html_links(document.text, document.base_url)
     places = positions(document.text, [offset for offset, _, _ in found])
     return [
-        Link(url, Occurrence(document.source, line, column, text))
+        Link(url, Occurrence(document.source, line, column, text, alt=isinstance(text, AltText)))
         for (_, url, text), (line, column) in zip(found, places, strict=True)
     ]

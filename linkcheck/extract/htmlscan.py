@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Attribute", "Tag", "Text", "scan", "scan_tags", "visible_text"]
+__all__ = ["AltText", "Attribute", "Tag", "Text", "alt_only", "scan", "scan_tags", "visible_text"]
 
 _SPACE = "\t\n\f\r "
 _TOKEN = re.compile(
@@ -185,6 +185,29 @@ def scan_tags(markup: str, wanted: frozenset[str]) -> Iterator[Tag]:
         token, position = _token_at(markup, match, wanted)
         if isinstance(token, Tag) and token.name in wanted:
             yield token
+
+
+class AltText(str):
+    """Link text that is only the ``alt`` of the images a link holds (``<a><img alt="CI"></a>``).
+
+    A ``str`` (every extractor passes it on as link text); ``Occurrence.alt`` is set from it."""
+
+    __slots__ = ()
+
+
+def alt_only(markup: str, start: int, end: int) -> bool:
+    """Does ``markup[start:end]`` show nothing but images (no text a reader sees)?"""
+    piece = markup[start:end]
+    if "<" not in piece:
+        return False
+    images = 0
+    for token in scan(piece, frozenset(("img",))):
+        if isinstance(token, Text):
+            if html.unescape(piece[token.offset : token.end]).strip():
+                return False
+        elif token.name == "img" and not token.is_end:
+            images += 1
+    return images > 0
 
 
 def visible_text(markup: str, start: int, end: int) -> str:

@@ -31,7 +31,7 @@ import comrak
 from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
 from .html import LINK_ATTRIBUTES, HtmlLinks, link_attribute, url_offset
-from .htmlscan import _TOKEN, Tag, _token_at, visible_text
+from .htmlscan import _TOKEN, AltText, Tag, _token_at, alt_only, visible_text
 from .text import find_links
 
 __all__ = ["extract_markdown"]
@@ -89,12 +89,16 @@ def _decode_destination(raw: str) -> str:
 
 
 def _label(rendered: str) -> str | None:
-    """Link text as a reader sees it, from the rendered content of a link."""
+    """Link text as a reader sees it, from the rendered content of a link (an ``AltText`` when
+    the link holds only images: ``[![CI](badge.svg)](…)``)."""
+    images_only = False
     if "<" in rendered:
+        images_only = "<img" in rendered and alt_only(rendered, 0, len(rendered))
         rendered = visible_text(rendered, 0, len(rendered))
     elif "&" in rendered:
         rendered = entities.unescape(rendered)
-    return collapse_whitespace(rendered) or None
+    text = collapse_whitespace(rendered) or None
+    return AltText(text) if images_only and text is not None else text
 
 
 class _Document:
@@ -264,7 +268,7 @@ def _raw_links(document: _Document) -> list[tuple[int, str, str | None]]:
         collector.start(tag, offset)
         if collector.anchor is not None:  # its text runs to </a> or to the next <a>
             close = _ANCHOR_END.search(rendered, tag.end)
-            collector.end_anchor(visible_text(rendered, tag.end, close.start() if close else len(rendered)))
+            collector.end_anchor(rendered, close.start() if close else len(rendered))
     return collector.found
 
 
@@ -366,5 +370,6 @@ def extract_markdown(document: Document) -> list[Link]:
             line += newlines
             line_start = text.rfind("\n", previous, offset) + 1
         previous = offset
-        links.append(Link(url, Occurrence(document.source, line, offset - line_start + 1, label, note)))
+        links.append(Link(url, Occurrence(document.source, line, offset - line_start + 1, label, note,
+                                          alt=isinstance(label, AltText))))
     return links
