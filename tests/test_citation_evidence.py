@@ -140,3 +140,18 @@ def test_inflected_demonyms_name_their_country_in_every_supported_language() -> 
     check = compare_title(Expectation(title="Scholz trifft den japanischen Premierminister in Berlin"), page,
                           threshold=52.0, final_url="https://example.de/a")
     assert check is not None and check.match is False and check.detail == "names disagree: japanischen vs indischen"
+
+
+def test_a_source_file_named_in_the_url_is_evidence_a_prose_slug_is_not() -> None:
+    # nvm's README: "patches" for a FreeBSD port's patch file
+    title = "FreshPorts -- www/node: V8 JavaScript for client and server"
+    page = Page(is_html=True, title=title, candidates=(("title", title),))
+    url = "https://www.freshports.org/www/node/files/patch-deps_v8_src_base_platform_platform-posix.cc"
+    check = compare_title(Expectation(title="patches"), page, threshold=52.0, final_url=url, cited_url=url)
+    assert check is not None and check.match is None and check.detail == "partial_description"
+    # an article's slug is the citing author's claim: a replaced page is still a mismatch
+    title = "Copy & paste from tmux to system clipboard | FlowFX"
+    page = Page(is_html=True, title=title, candidates=(("title", title),))
+    url = "https://example.org/news/amazon-fire-smoke-seen-from-space"
+    check = compare_title(Expectation(title="Amazon fire"), page, threshold=52.0, final_url=url, cited_url=url)
+    assert check is not None and check.match is False

@@ -33,6 +33,16 @@ _URL_NOISE = frozenset({"html", "htm", "php", "aspx", "md", "www", "com", "org",
                         "stable", "latest", "master", "main", "blob", "tree", "docs", "index"})
 
 
+_SOURCE_FILE = re.compile(r"\.(?:md|rst|txt|py|pyi|c|cc|cpp|h|hpp|js|ts|rs|go|rb|java|toml|json|ya?ml|cfg|ini|sh)$",
+                          re.IGNORECASE)
+
+
+def _names_a_file(segment: str) -> bool:
+    if len(re.split(r"[-_]", segment)) < 3:
+        return True
+    return bool(_SOURCE_FILE.search(segment)) or ("_" in segment and "-" not in segment)
+
+
 def url_words(url: str | None) -> list[str]:
     if not url:
         return []
@@ -41,8 +51,10 @@ def url_words(url: str | None) -> list[str]:
     except ValueError:
         return []
     # A document slug ("joint-statement-eu-japan-summit-2022") is the citing author's claim, not
-    # the page's: only short path segments ("cli.html", "editors/setup") and the fragment count.
-    path = " ".join(seg for seg in unquote(parts.path).split("/") if len(re.split(r"[-_]", seg)) < 3)
+    # the page's: only short path segments ("cli.html", "editors/setup"), names of files in a
+    # source tree ("patch-deps_v8_src_base_platform.cc", "the_black_code_style") and the
+    # fragment count.
+    path = " ".join(seg for seg in unquote(parts.path).split("/") if _names_a_file(seg))
     # A search or filter in the query ("label:\"help wanted\"", "?q=sqlite") names what is listed.
     query = " ".join(v for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING))
     text = f"{path} {unquote(parts.fragment)} {query}".lower()
