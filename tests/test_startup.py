@@ -128,3 +128,18 @@ print(len(readers) <= 1, frequency.zipf("the"), frequency.zipf("winter"), freque
     direct = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True, check=True, timeout=60)
     assert threaded.stdout == direct.stdout
     assert threaded.stdout.split()[0] == "True"
+
+
+def test_exit_handlers_still_run_after_a_check_and_the_last_collection_is_skipped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "doc.md"
+    doc.write_text("no links here\n", encoding="utf-8")
+    code = f"""
+import atexit, gc, sys
+atexit.register(lambda: print("handler ran, left to collect:", len(gc.get_objects()) < 1000, flush=True))
+from linkcheck.cli import main
+sys.argv = ["linkcheck", "check", {str(doc)!r}, "--no-cache", "--no-progress", "-o", {str(tmp_path / "out")!r}]
+main()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "handler ran, left to collect: True" in done.stdout  # the run's objects were frozen at exit
