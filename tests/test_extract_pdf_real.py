@@ -4,10 +4,12 @@ annotation, page numbers, a hyphen PDFium takes for a line-end word break, threa
 
 from __future__ import annotations
 
+import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from linkcheck.extract import extract
 from linkcheck.models import Document, Link
@@ -84,3 +86,15 @@ def test_pdfs_read_from_several_threads_at_once_give_the_same_links() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda name: (name, table(_links(name))), names))
     assert all(found == expected[name] for name, found in results)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_pdf_locked_only_against_editing_is_read(algorithm: str) -> None:
+    # "restrict editing" PDFs: an owner password, an empty user password; readers open them
+    data = make_pdf([([(72, 720, "Joint Statement: https://www.consilium.europa.eu/en/press/")], [])])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    links = extract(Document("statement.pdf", "pdf", data=buffer.getvalue()))
+    assert [link.url for link in links] == ["https://www.consilium.europa.eu/en/press/"]
