@@ -155,3 +155,12 @@ def test_a_source_file_named_in_the_url_is_evidence_a_prose_slug_is_not() -> Non
     url = "https://example.org/news/amazon-fire-smoke-seen-from-space"
     check = compare_title(Expectation(title="Amazon fire"), page, threshold=52.0, final_url=url, cited_url=url)
     assert check is not None and check.match is False
+
+
+def test_a_site_name_that_is_also_the_subject_still_counts_as_the_subject() -> None:
+    # smava.de declares og:site_name "Privatkredit", the very subject of its page
+    body = _page(SMAVA_TITLE, SMAVA_DESCRIPTION).replace(
+        b"</head>", b'<meta property="og:site_name" content="Privatkredit"></head>')
+    result, _ = check_one({"/zinsen": respond(200, body)}, "/zinsen", title=SMAVA_H1)
+    assert result.verdict is not Verdict.TITLE_MISMATCH
+    assert "description holds" in (result.title.detail or "")

@@ -92,6 +92,12 @@ def _names_section(want: str, cited_url: str | None) -> str | None:
     return fragment if covered * 3 >= 2 * len(parts) else None
 
 
+def _site_only_words(title: str, sites: list[str]) -> frozenset[str]:
+    """Words of the site's names that the title does not also use for its subject: an
+    og:site_name "Privatkredit" on "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten | SMAVA"."""
+    return site_words(sites) - frozenset(Tokens.of(_without_site(title, sites)).words)
+
+
 def _without_site(title: str, sites: list[str]) -> str:
     found = variants(title, sites)
     return found[0][0] if len(found) == 1 else title
@@ -205,7 +211,7 @@ def compare_title(
         elif mode == "fuzzy" and not conflict and any(shortened_in(want, v, site_words(sites), best.text)
                                                        for v, _ in variants(best.text, sites)):
             result, detail = None, "title_unverifiable: the page's title is a shortening of the citation"
-        elif mode == "fuzzy" and not conflict and (held := described_by_page(want, page, site_words(sites))):
+        elif mode == "fuzzy" and not conflict and (held := described_by_page(want, page, _site_only_words(best.text, sites))):
             result, detail = None, "title_unverifiable: the page's description holds " + ", ".join(held[:3])
         elif (
             mode == "fuzzy"
