@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.citation_eval import figures, table
 
 TARGETS = {"precision": 0.95, "recall": 0.85, "false_alarms": 0.02, "wrong_recall": 0.90}
-FLOORS = {"precision": 0.88, "recall": 0.87, "false_alarms": 0.05, "wrong_recall": 0.90}
+FLOORS = {"precision": 0.88, "recall": 0.87, "false_alarms": 0.047, "wrong_recall": 0.90}
 """Held-half figures reached (README "Titles" table) on the 523-row set; raise them as the judgement improves."""
 
 
