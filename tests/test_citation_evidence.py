@@ -169,7 +169,7 @@ def test_a_site_name_that_is_also_the_subject_still_counts_as_the_subject() -> N
 def test_a_verb_pointing_at_the_link_itself_is_not_a_citation() -> None:
     from linkcheck.citation.kind import not_citation
 
-    for text in ("refer here", "check it out here", "try it", "read this", "joining them"):
+    for text in ("refer here", "check it out here", "try it", "read this", "support them"):
         assert not_citation(text) == "generic", text
     for text in ("Trademark Policy", "Kill Bill", "installing from source"):
         assert not_citation(text) is None, text

@@ -55,7 +55,7 @@ def url_words(url: str | None) -> list[str]:
     # source tree ("patch-deps_v8_src_base_platform.cc", "the_black_code_style") and the
     # fragment count.
     path = " ".join(seg for seg in unquote(parts.path).split("/") if _names_a_file(seg))
-    # A search or filter in the query ("label:\"help wanted\"", "?q=sqlite") names what is listed.
+    # A search or filter in the query ("label:\"good first issue\"", "?q=sqlite") names what is listed.
     query = " ".join(v for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING))
     text = f"{path} {unquote(parts.fragment)} {query}".lower()
     return [w for w in _SPLIT.split(text) if len(w) >= 3 and w not in _URL_NOISE and not w.isdigit()]

@@ -120,7 +120,7 @@ names it ("Contributing - HTTPX", "Issues · owner/repo · GitHub"): compared, s
 _GENERIC_PATTERN = re.compile(
     # "refer here", "read more here", "check it out here": a verb or two pointing at the link itself
     r"^(?:[a-z]+ ){1,3}(?:here|there|hier|ici|aqui|qui|hierzu)$|"
-    # "joining them", "try it", "read this": a verb whose object is the link itself
+    # "support them", "try it", "read this": a verb whose object is the link itself
     r"^(?:[a-z]+ ){1,2}(?:it|them|this|that|these|those|him|her)$|"
     r"^(?:see |read |check |view |visit |open |in |on |from |at |per |via )?"
     r"(?:this|that|the|our|my|his|her|their|its|these|those|an?)\s+"
