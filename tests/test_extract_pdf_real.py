@@ -98,3 +98,36 @@ def test_a_pdf_locked_only_against_editing_is_read(algorithm: str) -> None:
     writer.write(buffer)
     links = extract(Document("statement.pdf", "pdf", data=buffer.getvalue()))
     assert [link.url for link in links] == ["https://www.consilium.europa.eu/en/press/"]
+
+
+def _helvetica_rect(line: str, phrase: str, x: float, y: float, size: float, shift: str = "") -> tuple[float, ...]:
+    """The rectangle a producer draws over ``phrase`` of ``line`` set in Helvetica at ``size``
+    (make_pdf sets 12 pt), moved right by the width of ``shift``."""
+    from pypdf.generic._font import Font
+
+    font = Font.from_core_font_name("/Helvetica")
+
+    def width(text: str) -> float:
+        return float(font.get_text_width(text)) / 1000 * size
+
+    left = x + width(line[: line.index(phrase)]) + width(shift)
+    return (left, y - 2, left + width(phrase), y + size * 0.8)
+
+
+def test_a_bracket_left_outside_the_rectangle_takes_its_partner_along() -> None:
+    # Free Culture's footers: the rectangle is drawn one character to the right of the
+    # bracketed URL, over "http://free-culture.org/get-it>"
+    line = "<http://free-culture.org/get-it>"
+    rect = _helvetica_rect(line, "<http://free-culture.org/get-it", 168, 60, 12, shift="<")
+    data = make_pdf([([(168, 60, line)], [(rect, "http://free-culture.org/get-it")])])
+    assert table(extract(Document("book.pdf", "pdf", data=data))) == [
+        ("http://free-culture.org/get-it", 1, 1, "http://free-culture.org/get-it"),
+    ]
+
+
+def test_brackets_paired_inside_the_rectangle_stay_in_the_link_text() -> None:
+    # the opening parenthesis outside the rectangle, a pair inside it: all of the URL is link text
+    line = "(https://en.wikipedia.org/wiki/Free_Culture_(book))"
+    url = "https://en.wikipedia.org/wiki/Free_Culture_(book)"
+    data = make_pdf([([(72, 700, line)], [(_helvetica_rect(line, url, 72, 700, 12), url)])])
+    assert table(extract(Document("paper.pdf", "pdf", data=data))) == [(url, 1, 1, url)]

@@ -27,6 +27,7 @@ def written_out(text: str) -> str:
     return text.translate(LIGATURES) if _LIGATURE.search(text) else text
 
 
+_CLOSING = {"<": ">", "(": ")", "[": "]", "{": "}", "\u201c": "\u201d", "\u2018": "\u2019", '"': '"'}
 _RECT_SLACK_X = 1.0
 _RECT_SLACK_Y = 2.0
 
@@ -59,6 +60,23 @@ def _words(glyphs: Iterable[Glyph | None]) -> list[list[Glyph]]:
     return words
 
 
+def _without_lone_closing(word: Sequence[Glyph], first: int, last: int) -> int:
+    """The end of ``word[first:last]`` without a closing bracket whose opening one was left
+    outside the rectangle: a rectangle drawn one character to the right of
+    ``<http://free-culture.org/get-it>`` (Free Culture's page footers) holds the URL, not
+    ``http://free-culture.org/get-it>``; a pair inside (``Free_Culture_(book)``) is kept."""
+    opening = word[first - 1].char if first > 0 else ""
+    closing = _CLOSING.get(opening)
+    if not closing or last - first < 2 or word[last - 1].char != closing:
+        return last
+    kept = "".join(glyph.char for glyph in word[first:last])
+    if opening == closing:
+        unbalanced = kept.count(closing) % 2 == 1
+    else:
+        unbalanced = kept.count(closing) > kept.count(opening)
+    return last - 1 if unbalanced else last
+
+
 def label_in(glyphs: Sequence[Glyph | None], rect: tuple[float, float, float, float]) -> str:
     """The words drawn inside ``rect`` (left, bottom, right, top): a word whose characters stand
     mostly inside is taken whole (the widths are close, not exact), one that stands mostly
@@ -81,5 +99,6 @@ def label_in(glyphs: Sequence[Glyph | None], rect: tuple[float, float, float, fl
             first += 1
         while last > first and not inside[last - 1] and not word[last - 1].char.isalnum():
             last -= 1
+        last = _without_lone_closing(word, first, last)
         taken.append("".join(glyph.char for glyph in word[first:last]))
     return " ".join(taken)
