@@ -90,7 +90,7 @@ _GENERIC = frozenset(
         "the manual", "specification", "spec", "the spec", "original", "original article", "via",
         "archive", "archived", "archived copy", "mirror", "permalink", "next", "previous", "back",
         "top", "back to top", "contact", "contact us", "about", "about us", "help", "support",
-        "open source helpers", "image", "logo", "screenshot", "picture", "bild",
+        "image", "logo", "screenshot", "picture", "bild",
         # German
         "hier", "hier klicken", "link", "dieser link", "diesen link", "dieser artikel", "diesem artikel",
         "diesen artikel", "mehr", "weiterlesen", "weiter", "mehr erfahren", "mehr dazu", "mehr infos",
