@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -223,27 +223,26 @@ def is_document_name(name: str) -> bool:
 
 def _read_directory(source: str, rules: WalkRules) -> Iterator[Document]:
     """The documents of a walk, read one at a time as they are asked for."""
-    found = False
-    for path in walk(source, rules, is_document_name):
-        document = _read_file(Path(path), path, in_walk=True)
-        if document is not None:
-            found = True
-            yield document
-    if not found:
-        suffixes = ", ".join(DOCUMENT_SUFFIXES)
-        raise NoDocuments(f"{source}: no documents found (looked for {suffixes})")
+    suffixes = ", ".join(DOCUMENT_SUFFIXES)
+    yield from _read_paths(walk(source, rules, is_document_name),
+                           f"{source}: no documents found (looked for {suffixes})")
 
 
 def _read_glob(pattern: str, rules: WalkRules) -> Iterator[Document]:
     """Every file a glob matches, whatever its suffix (the pattern chose them); binaries skipped."""
+    yield from _read_paths(expand_glob(pattern, rules), f"{pattern}: no documents match this pattern")
+
+
+def _read_paths(paths: Iterable[str], nothing: str) -> Iterator[Document]:
+    """The documents among ``paths`` (binaries skipped); ``NoDocuments(nothing)`` when there is none."""
     found = False
-    for path in expand_glob(pattern, rules):
+    for path in paths:
         document = _read_file(Path(path), path, in_walk=True)
         if document is not None:
             found = True
             yield document
     if not found:
-        raise NoDocuments(f"{pattern}: no documents match this pattern")
+        raise NoDocuments(nothing)
 
 
 def _kind_of_fetched(data: bytes, content_type: str, final_url: str) -> DocumentKind:
