@@ -184,8 +184,13 @@ def _detail_options(fn: F) -> F:
 def _detail(opts: dict[str, Any]) -> str:
     """The summary's detail level from ``--verbose``/``--quiet`` (both: a usage error)."""
     verbose, quiet = opts.pop("verbose", False), opts.pop("quiet", False)
-    if verbose and quiet:
-        raise UsageError("--verbose and --quiet: choose one")
+    if verbose and quiet:  # the command line wins over a settings file; both on one of them: an error
+        ctx = click.get_current_context()
+        given = {name for name in ("verbose", "quiet")
+                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE}
+        if len(given) != 1:
+            raise UsageError("--verbose and --quiet: choose one")
+        verbose, quiet = "verbose" in given, "quiet" in given
     return "verbose" if verbose else "quiet" if quiet else "normal"
 
 

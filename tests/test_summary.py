@@ -226,3 +226,17 @@ def test_check_quiet_and_verbose(runner: CliRunner, httpserver: HTTPServer, tmp_
     code, both = _check_cli(runner, doc, tmp_path / "out", "-q", "-v")
     assert code == 2
     assert both.strip() == "linkcheck: error: --verbose and --quiet: choose one"
+
+
+def test_quiet_on_the_command_line_wins_over_verbose_in_the_settings(runner: CliRunner, httpserver: HTTPServer,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    httpserver.expect_request("/ok").respond_with_data("<title>Fine</title>", content_type="text/html")
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"{httpserver.url_for('/ok')}\n", encoding="utf-8")
+    (tmp_path / "linkcheck.toml").write_text("verbose = true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, verbose = _check_cli(runner, doc, tmp_path / "out", "--no-cache")
+    assert f"  {doc}:1:1  {httpserver.url_for('/ok')}  HTTP 200" in verbose.splitlines()
+    code, quiet = _check_cli(runner, doc, tmp_path / "out", "--no-cache", "-q")
+    assert code == 0 and quiet == "", "the command line's --quiet wins over the file's verbose"
