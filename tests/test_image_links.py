@@ -52,11 +52,12 @@ def test_badges_and_logos_are_not_compared_but_their_words_are(runner: CliRunner
     tests = links[f"{actions}?query=workflow%3ATest"]
     assert tests["verdict"] == "ok"
     assert tests["title"]["match"] is None and tests["title"]["detail"] == "not_citation:image"
-    assert tests["occurrences"][0]["alt"] is True and tests["occurrences"][0]["text"] == "Tests"
+    assert tests["occurrences"][0] == {"source": str(doc), "line": 1, "column": tests["occurrences"][0]["column"],
+                                       "text": "Tests"}, "the contract's four keys"
     assert links[logo]["verdict"] == "ok" and links[logo]["title"]["detail"] == "not_citation:image"
     words = links[other]
     assert words["verdict"] == "title_mismatch", "a link with words is still a citation"
-    assert "alt" not in words["occurrences"][0]
+    assert words["title"]["detail"] != "not_citation:image"
 
 
 def test_html_anchor_holding_an_image_and_words_keeps_its_words(tmp_path: Path) -> None:

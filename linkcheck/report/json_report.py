@@ -172,9 +172,9 @@ def _title(title: TitleCheck | None) -> dict[str, Any] | None:
 
 
 def occurrence_json(occurrence: Occurrence) -> dict[str, Any]:
-    """An occurrence as JSON; ``note`` only where the URL was not written in one piece and
-    ``alt: true`` only where the text is an image's alt text, so every other occurrence keeps the
-    contract's four keys."""
+    """An occurrence as JSON; ``note`` only where the URL was not written in one piece, so every
+    other occurrence keeps the contract's four keys (an image link's ``alt`` shows in its title's
+    ``not_citation:image`` instead)."""
     value: dict[str, Any] = {
         "source": occurrence.source,
         "line": occurrence.line,
@@ -183,8 +183,6 @@ def occurrence_json(occurrence: Occurrence) -> dict[str, Any]:
     }
     if occurrence.note is not None:
         value["note"] = occurrence.note
-    if occurrence.alt:
-        value["alt"] = True
     return value
 
 

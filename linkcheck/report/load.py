@@ -108,7 +108,6 @@ def _occurrence(item: Any) -> Occurrence:
         column=_int(item["column"]),
         text=_optional_str(item.get("text")),
         note=_optional_str(item.get("note")),
-        alt=item.get("alt") is True,
     )
 
 
