@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
-from .htmlscan import AltText, Attribute, Tag, alt_only, scan_tags, visible_text
+from .htmlscan import AltText, Attribute, Tag, link_text, scan_tags
 
 __all__ = [
     "LINK_ATTRIBUTES",
@@ -101,10 +101,7 @@ class HtmlLinks:
         ``AltText`` when that is only images)."""
         if self.anchor is not None:
             offset, url, start = self.anchor
-            text = collapse_whitespace(visible_text(markup, start, end)) or None
-            if text is not None and alt_only(markup, start, end):
-                text = AltText(text)
-            self.found.append((offset, url, text))
+            self.found.append((offset, url, link_text(markup, start, end)))
             self.anchor = None
 
 

@@ -17,7 +17,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["AltText", "Attribute", "Tag", "Text", "alt_only", "scan", "scan_tags", "visible_text"]
+from .hrefs import collapse_whitespace
+
+__all__ = ["AltText", "Attribute", "Tag", "Text", "link_text", "scan", "scan_tags"]
 
 _SPACE = "\t\n\f\r "
 _TOKEN = re.compile(
@@ -195,33 +197,24 @@ class AltText(str):
     __slots__ = ()
 
 
-def alt_only(markup: str, start: int, end: int) -> bool:
-    """Does ``markup[start:end]`` show nothing but images (no text a reader sees)?"""
-    piece = markup[start:end]
-    if "<" not in piece:
-        return False
-    images = 0
-    for token in scan(piece, frozenset(("img",))):
-        if isinstance(token, Text):
-            if html.unescape(piece[token.offset : token.end]).strip():
-                return False
-        elif token.name == "img" and not token.is_end:
-            images += 1
-    return images > 0
-
-
-def visible_text(markup: str, start: int, end: int) -> str:
-    """The text a reader sees in ``markup[start:end]``, character references decoded, with the
-    ``alt`` of images in it (the text of ``<a><img alt="…"></a>``)."""
-    pieces: list[str] = []
+def link_text(markup: str, start: int, end: int) -> str | None:
+    """The text a reader sees in ``markup[start:end]`` (the content of a link), character
+    references decoded, whitespace collapsed, with the ``alt`` of images in it; an ``AltText``
+    when the images are all it shows (``<a><img alt="CI"></a>``); None when it shows nothing."""
     piece = markup[start:end]
     if "<" not in piece and "&" not in piece:
-        return piece
+        return collapse_whitespace(piece) or None
+    pieces: list[str] = []
+    images, has_words = 0, False
     for token in scan(piece, frozenset(("img",))):
         if isinstance(token, Text):
-            pieces.append(html.unescape(piece[token.offset : token.end]))
-        elif token.name == "img" and token.attributes is not None and not token.is_end:
-            alt = token.attributes.get("alt")
+            words = html.unescape(piece[token.offset : token.end])
+            pieces.append(words)
+            has_words = has_words or bool(words.strip())
+        elif token.name == "img" and not token.is_end:
+            images += 1
+            alt = token.attributes.get("alt") if token.attributes is not None else None
             if alt is not None:
                 pieces.append(f" {alt.value} ")
-    return "".join(pieces)
+    text = collapse_whitespace("".join(pieces)) or None
+    return AltText(text) if text is not None and images and not has_words else text

@@ -31,7 +31,7 @@ import comrak
 from ..models import Document, Link, Occurrence
 from .hrefs import collapse_whitespace, resolve_href
 from .html import LINK_ATTRIBUTES, HtmlLinks, link_attribute, url_offset
-from .htmlscan import _TOKEN, AltText, Tag, _token_at, alt_only, visible_text
+from .htmlscan import _TOKEN, AltText, Tag, _token_at, link_text
 from .text import find_links
 
 __all__ = ["extract_markdown"]
@@ -91,14 +91,11 @@ def _decode_destination(raw: str) -> str:
 def _label(rendered: str) -> str | None:
     """Link text as a reader sees it, from the rendered content of a link (an ``AltText`` when
     the link holds only images: ``[![CI](badge.svg)](…)``)."""
-    images_only = False
     if "<" in rendered:
-        images_only = "<img" in rendered and alt_only(rendered, 0, len(rendered))
-        rendered = visible_text(rendered, 0, len(rendered))
-    elif "&" in rendered:
+        return link_text(rendered, 0, len(rendered))
+    if "&" in rendered:
         rendered = entities.unescape(rendered)
-    text = collapse_whitespace(rendered) or None
-    return AltText(text) if images_only and text is not None else text
+    return collapse_whitespace(rendered) or None
 
 
 class _Document:
